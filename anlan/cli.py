@@ -1,0 +1,58 @@
+"""The ``anlan`` command: friendly names for the management commands.
+
+    anlan demo                       migrate, load the demo data and serve it
+    anlan serve [ADDR:PORT]          serve the site (development server)
+    anlan migrate                    apply database migrations
+    anlan createadmin                create a system administrator
+    anlan import enterprises F.xlsx  import an enterprise ledger (--partial to keep good rows)
+    anlan export enterprises F.xlsx  export the enterprise ledger
+    anlan token create USER          issue an API token
+    anlan manage ...                 any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    ("demo",): ["demo"],
+    ("serve",): ["runserver"],
+    ("migrate",): ["migrate"],
+    ("createadmin",): ["createadmin"],
+    ("import", "enterprises"): ["import_enterprises"],
+    ("export", "enterprises"): ["export_enterprises"],
+    ("token", "create"): ["token_create"],
+    ("manage",): [],
+}
+
+
+def translate(args: list[str]) -> list[str] | None:
+    """Turn ``anlan`` arguments into management-command arguments, or None if unknown."""
+    for words, command in sorted(ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if tuple(args[: len(words)]) == words:
+            return command + args[len(words) :]
+    return None
+
+
+def run_manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anlan.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)  # noqa: T201
+        return
+    command = translate(args)
+    if command is None:
+        print(f"anlan: unknown command {' '.join(args[:2])!r}\n{__doc__}", file=sys.stderr)  # noqa: T201
+        sys.exit(2)
+    if command[:1] in (["demo"], ["runserver"]):
+        # The demo and the development server are local: allow the built-in key and debug pages
+        # unless the operator configured otherwise.
+        os.environ.setdefault("ANLAN_DEBUG", "1")
+    run_manage(["anlan", *command])

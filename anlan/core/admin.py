@@ -1,0 +1,46 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "is_fictional"]
+    list_filter = ["level", "is_fictional"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "display_name", "role", "region", "enterprise", "team", "is_active"]
+    list_filter = ["role", "is_active", "is_demo"]
+    search_fields = ["username", "display_name", "mobile"]
+    autocomplete_fields = ["region", "enterprise", "team"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ["display_name", "mobile", "role", "region", "enterprise", "team"]}),
+    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Role and scope"), {"fields": ["display_name", "role", "region", "enterprise", "team"]}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "user__username"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "name", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, raw = ApiToken.issue(user=obj.user, name=obj.name)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _("Token created. Copy it now, it will not be shown again: %(raw)s") % {"raw": raw},
+        )

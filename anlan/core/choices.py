@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village")
+
+
+# Digits of the code that identify a region at each level (GB/T 2260 and the 9/12-digit
+# statistical extension). A region's subtree is every code that starts with its prefix.
+REGION_PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+REGION_CODE_LENGTH = {
+    RegionLevel.PROVINCE: 6,
+    RegionLevel.CITY: 6,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+REGION_DEPTH = {level: depth for depth, level in enumerate(RegionLevel)}
+
+
+class UserRole(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    COUNTY_REGULATOR = "county_regulator", _("County regulator")
+    TOWNSHIP_SUPERVISOR = "township_supervisor", _("Township safety supervisor")
+    GRID_MEMBER = "grid_member", _("Village grid member")
+    ENTERPRISE_SAFETY = "enterprise_safety", _("Enterprise safety manager")
+    GUARANTOR = "guarantor", _("Guarantee (包保) responsible person")
+    RESCUE_COMMANDER = "rescue_commander", _("Rescue team commander")
+    MEMBER_UNIT_LIAISON = "member_unit_liaison", _("Committee member-unit liaison")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# What kind of scope each role carries, and for region roles the level the region must have.
+REGION_ROLES = {
+    UserRole.CITY_ADMIN: RegionLevel.CITY,
+    UserRole.COUNTY_REGULATOR: RegionLevel.COUNTY,
+    UserRole.TOWNSHIP_SUPERVISOR: RegionLevel.TOWNSHIP,
+    UserRole.GRID_MEMBER: RegionLevel.VILLAGE,
+    UserRole.MEMBER_UNIT_LIAISON: RegionLevel.CITY,
+}
+ENTERPRISE_ROLES = {UserRole.ENTERPRISE_SAFETY, UserRole.GUARANTOR}
+TEAM_ROLES = {UserRole.RESCUE_COMMANDER}
+# Roles that may create and edit enterprise records within their scope.
+REGISTRY_EDITOR_ROLES = {
+    UserRole.SYSTEM_ADMIN,
+    UserRole.CITY_ADMIN,
+    UserRole.COUNTY_REGULATOR,
+    UserRole.TOWNSHIP_SUPERVISOR,
+}

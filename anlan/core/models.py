@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    ENTERPRISE_ROLES,
+    REGION_CODE_LENGTH,
+    REGION_DEPTH,
+    REGION_PREFIX_LENGTH,
+    REGION_ROLES,
+    TEAM_ROLES,
+    RegionLevel,
+    UserRole,
+)
+from .scoping import scope_of
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree(self, region: Region) -> RegionQuerySet:
+        return self.filter(prefix__startswith=region.prefix)
+
+    def visible_to(self, user) -> RegionQuerySet:
+        """Regions inside the user's scope, plus the ancestors that give them context."""
+        scope = scope_of(user)
+        if scope.sees_all:
+            return self
+        if scope.region_prefix is None:
+            return self.none()
+        ancestors = [
+            scope.region_prefix[:n]
+            for n in REGION_PREFIX_LENGTH.values()
+            if n < len(scope.region_prefix)
+        ]
+        return self.filter(
+            models.Q(prefix__startswith=scope.region_prefix) | models.Q(prefix__in=ancestors)
+        )
+
+
+class Region(models.Model):
+    """An administrative division keyed by its GB/T 2260 code (9/12 digits below county)."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    prefix = models.CharField(
+        _("code prefix"),
+        max_length=12,
+        db_index=True,
+        editable=False,
+        help_text=_("The significant digits of the code; every region below starts with them."),
+    )
+    is_fictional = models.BooleanField(
+        _("fictional (demo)"),
+        default=False,
+        help_text=_("Demo townships and villages carry made-up codes and are marked so."),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        names = []
+        node = self
+        while node is not None and node.level != RegionLevel.PROVINCE:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def clean(self) -> None:
+        errors = {}
+        expected_len = REGION_CODE_LENGTH.get(self.level)
+        if not self.code.isdigit() or (expected_len and len(self.code) != expected_len):
+            errors["code"] = _("A %(level)s code is %(n)d digits.") % {
+                "level": RegionLevel(self.level).label if self.level else "",
+                "n": expected_len or 0,
+            }
+        if self.parent_id:
+            if REGION_DEPTH.get(self.parent.level, 99) >= REGION_DEPTH.get(self.level, -1):
+                errors["parent"] = _("The parent must be a higher level than the region.")
+            elif self.code and not self.code.startswith(self.parent.prefix):
+                errors["code"] = _("The code must start with the parent's code %(prefix)s.") % {
+                    "prefix": self.parent.prefix
+                }
+        elif self.level and self.level != RegionLevel.PROVINCE:
+            errors["parent"] = _("Only a province has no parent region.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.prefix = self.code[: REGION_PREFIX_LENGTH[RegionLevel(self.level)]]
+        super().save(*args, **kwargs)
+
+    def ancestors(self) -> list[Region]:
+        chain = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def contains(self, other: Region) -> bool:
+        return other.prefix.startswith(self.prefix)
+
+
+class AnlanUserManager(UserManager):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in. One role, one scope: a region subtree, an enterprise, or a team."""
+
+    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    role = models.CharField(
+        _("role"), max_length=32, choices=UserRole.choices, default=UserRole.GRID_MEMBER
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    team = models.ForeignKey(
+        "rescue.Team",
+        verbose_name=_("team scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    is_demo = models.BooleanField(_("demo account"), default=False)
+
+    objects = AnlanUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        role = self.role
+        if role in REGION_ROLES:
+            level = REGION_ROLES[role]
+            if self.region_id is None:
+                errors["region"] = _("This role needs a region scope.")
+            elif self.region.level != level:
+                errors["region"] = _("This role's region must be a %(level)s.") % {
+                    "level": RegionLevel(level).label
+                }
+        if role in ENTERPRISE_ROLES and self.enterprise_id is None:
+            errors["enterprise"] = _("This role needs an enterprise scope.")
+        if role in TEAM_ROLES and self.team_id is None:
+            errors["team"] = _("This role needs a rescue team scope.")
+        scopes = [self.region_id, self.enterprise_id, self.team_id]
+        if sum(s is not None for s in scopes) > 1:
+            errors.setdefault(
+                "region", _("A user has exactly one scope: a region, an enterprise or a team.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def scope_label(self) -> str:
+        if self.region_id:
+            return self.region.full_name
+        if self.enterprise_id:
+            return self.enterprise.name
+        if self.team_id:
+            return self.team.name
+        return str(_("Whole system")) if scope_of(self).sees_all else ""
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts and devices. Only its hash is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token and return it with the raw key, which is shown only once."""
+        raw = "anl_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_prefix=raw[:8], key_hash=hash_token(raw))
+        return token, raw

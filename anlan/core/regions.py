@@ -1,0 +1,42 @@
+"""Loading the GB/T 2260 division table shipped with Anlan."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .choices import REGION_PREFIX_LENGTH, RegionLevel
+
+SHANXI_CSV = Path(__file__).with_name("data") / "regions-shanxi.csv"
+
+
+def read_region_rows(path: Path = SHANXI_CSV) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_regions(region_model, rows: list[dict[str, str]]) -> int:
+    """Create or update regions from rows of (code, name, level, parent_code); parents first.
+
+    Takes the model as an argument so that data migrations can pass their historical model.
+    Returns the number of regions created.
+    """
+    depth = {level.value: i for i, level in enumerate(RegionLevel)}
+    by_code = {r.code: r for r in region_model.objects.all()}
+    created = 0
+    for row in sorted(rows, key=lambda r: (depth[r["level"]], r["code"])):
+        code, level = row["code"].strip(), row["level"].strip()
+        parent = by_code.get(row["parent_code"].strip()) if row.get("parent_code") else None
+        prefix = code[: REGION_PREFIX_LENGTH[RegionLevel(level)]]
+        region = by_code.get(code)
+        if region is None:
+            region = region_model.objects.create(
+                code=code, name=row["name"].strip(), level=level, parent=parent, prefix=prefix
+            )
+            by_code[code] = region
+            created += 1
+        elif (region.name, region.parent_id) != (row["name"].strip(), getattr(parent, "pk", None)):
+            region.name = row["name"].strip()
+            region.parent = parent
+            region.save(update_fields=["name", "parent"])
+    return created

@@ -1,0 +1,192 @@
+"""Anlan settings. Every value that differs between machines comes from the environment.
+
+The helpers below read typed values; a secret may also be given as ``<NAME>_FILE`` pointing at a
+file that holds it (Docker/systemd credentials style).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("ANLAN_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEFAULT_SECRET_KEY = "anlan-insecure-development-key-change-me"  # noqa: S105 (refused in production)
+
+DEBUG = env_bool("ANLAN_DEBUG", False)
+SECRET_KEY = env_str("ANLAN_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Production is any run with DEBUG off, unless ANLAN_ALLOW_INSECURE_KEY says this is a local demo
+# or a test run.
+if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY and not env_bool("ANLAN_ALLOW_INSECURE_KEY"):
+    raise ImproperlyConfigured(
+        "ANLAN_SECRET_KEY is not set. Production mode (ANLAN_DEBUG off) refuses to start with the "
+        "default secret key; set ANLAN_SECRET_KEY (or ANLAN_SECRET_KEY_FILE) to a long random value."
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "simple_history",
+    "anlan.core",
+    "anlan.rescue",
+    "anlan.registry",
+    "anlan.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "anlan.urls"
+WSGI_APPLICATION = "anlan.wsgi.application"
+ASGI_APPLICATION = "anlan.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anlan.core.context_processors.anlan",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) under var/ by default; DATABASE_URL for PostgreSQL in production.
+DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'anlan.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL),
+        conn_max_age=env_int("ANLAN_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Language and time: Chinese UI by default, English available; store UTC, show Asia/Shanghai.
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("ANLAN_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(os.environ.get("ANLAN_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+# Uploads (Excel ledgers) are size-limited; larger files are refused with a clear message.
+ANLAN_MAX_UPLOAD_BYTES = env_int("ANLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# Maps: the tile URL is configurable because government intranets have no internet. Leave it
+# empty to show markers on a blank background.
+ANLAN_MAP_TILE_URL = os.environ.get("ANLAN_MAP_TILE_URL", "")
+ANLAN_MAP_TILE_ATTRIBUTION = os.environ.get("ANLAN_MAP_TILE_ATTRIBUTION", "")
+ANLAN_CITY_NAME = os.environ.get("ANLAN_CITY_NAME", _("Jinzhong and Yuncheng demo"))
+
+# Security headers; production expects TLS in front (set ANLAN_SECURE_COOKIES=false for plain HTTP).
+SECURE_COOKIES = env_bool("ANLAN_SECURE_COOKIES", not DEBUG and not env_bool("ANLAN_ALLOW_INSECURE_KEY"))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ANLAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+ANLAN_PAGE_SIZE = env_int("ANLAN_PAGE_SIZE", 25)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from anlan.api import api
+
+urlpatterns = [
+    path("", include("anlan.reports.urls")),
+    path("", include("anlan.core.urls")),
+    path("enterprises/", include("anlan.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
