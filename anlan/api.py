@@ -1,3 +1,78 @@
-from ninja import NinjaAPI
+"""The REST API: django-ninja under /api/, OpenAPI at /api/docs.
 
-api = NinjaAPI(title="Anlan API", version="1")
+Authentication: ``Authorization: Bearer <token>`` (tokens from the admin or
+``anlan token create USER``) or the browser session (with CSRF for writes).
+Errors: 422 with ``detail: [{loc, msg, type}]`` naming the field; 404 outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from anlan.core.models import ApiToken, hash_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Anlan API",
+    version="1",
+    description=__doc__,
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def validation_detail(exc: ValidationError, prefix=("body", "payload")) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": [*prefix, field], "msg": str(message), "type": "value_error"}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": list(prefix), "msg": str(m), "type": "value_error"} for m in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or _("You may not make this change.")}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+from anlan.core.api import router as core_router  # noqa: E402
+from anlan.registry.api import router as registry_router  # noqa: E402
+from anlan.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("/", core_router)
+api.add_router("/enterprises", registry_router)
+api.add_router("/stats", reports_router)

@@ -1,13 +1,13 @@
 """The ``anlan`` command: friendly names for the management commands.
 
-    anlan demo                       migrate, load the demo data and serve it
-    anlan serve [ADDR:PORT]          serve the site (development server)
-    anlan migrate                    apply database migrations
-    anlan createadmin                create a system administrator
-    anlan import enterprises F.xlsx  import an enterprise ledger (--partial to keep good rows)
-    anlan export enterprises F.xlsx  export the enterprise ledger
-    anlan token create USER          issue an API token
-    anlan manage ...                 any Django management command
+anlan demo                       migrate, load the demo data and serve it
+anlan serve [ADDR:PORT]          serve the site (development server)
+anlan migrate                    apply database migrations
+anlan createadmin                create a system administrator
+anlan import enterprises F.xlsx  import an enterprise ledger (--partial to keep good rows)
+anlan export enterprises F.xlsx  export the enterprise ledger
+anlan token create USER          issue an API token
+anlan manage ...                 any Django management command
 """
 
 from __future__ import annotations

@@ -171,7 +171,9 @@ ANLAN_MAP_TILE_ATTRIBUTION = os.environ.get("ANLAN_MAP_TILE_ATTRIBUTION", "")
 ANLAN_CITY_NAME = os.environ.get("ANLAN_CITY_NAME", _("Jinzhong and Yuncheng demo"))
 
 # Security headers; production expects TLS in front (set ANLAN_SECURE_COOKIES=false for plain HTTP).
-SECURE_COOKIES = env_bool("ANLAN_SECURE_COOKIES", not DEBUG and not env_bool("ANLAN_ALLOW_INSECURE_KEY"))
+SECURE_COOKIES = env_bool(
+    "ANLAN_SECURE_COOKIES", not DEBUG and not env_bool("ANLAN_ALLOW_INSECURE_KEY")
+)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True

@@ -21,7 +21,10 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "display_name", "mobile"]
     autocomplete_fields = ["region", "enterprise", "team"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ["display_name", "mobile", "role", "region", "enterprise", "team"]}),
+        (
+            _("Role and scope"),
+            {"fields": ["display_name", "mobile", "role", "region", "enterprise", "team"]},
+        ),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Role and scope"), {"fields": ["display_name", "role", "region", "enterprise", "team"]}),

@@ -238,5 +238,7 @@ class ApiToken(models.Model):
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with the raw key, which is shown only once."""
         raw = "anl_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_prefix=raw[:8], key_hash=hash_token(raw))
+        token = cls.objects.create(
+            user=user, name=name, key_prefix=raw[:8], key_hash=hash_token(raw)
+        )
         return token, raw

@@ -57,7 +57,9 @@ def validate_uscc(value: str) -> None:
         )
     if not code[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 of a unified social credit code are the region code and must be digits."),
+            _(
+                "Characters 3 to 8 of a unified social credit code are the region code and must be digits."
+            ),
             code="region",
         )
     expected = uscc_check_char(code[:17])

@@ -22,6 +22,9 @@ from anlan.core.validators import (
 )
 
 from .choices import (
+    HAZARD_LEVEL_COLOURS,
+    RISK_FLAG_COLOURS,
+    STATUS_COLOURS,
     EnterpriseIndustry,
     EnterpriseRiskFlag,
     EnterpriseSize,
@@ -37,7 +40,9 @@ ENTERPRISE_REGION_LEVELS = {RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLeve
 def validate_industry_code(value: str) -> None:
     if value and not INDUSTRY_CODE_RE.match(value):
         raise ValidationError(
-            _("A GB/T 4754 code is an optional section letter and 2 to 4 digits, e.g. B0610 or 2614."),
+            _(
+                "A GB/T 4754 code is an optional section letter and 2 to 4 digits, e.g. B0610 or 2614."
+            ),
             code="industry_code",
         )
 
@@ -72,6 +77,10 @@ class RiskFlag(models.Model):
     @property
     def label(self):
         return EnterpriseRiskFlag(self.code).label
+
+    @property
+    def colour(self) -> str:
+        return RISK_FLAG_COLOURS.get(self.code, "secondary")
 
 
 class Enterprise(models.Model):
@@ -159,6 +168,10 @@ class Enterprise(models.Model):
         while node is not None and node.level not in (RegionLevel.COUNTY, RegionLevel.CITY):
             node = node.parent
         return node
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "secondary")
 
     @property
     def has_location(self) -> bool:
@@ -250,6 +263,10 @@ class HazardSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def level_colour(self) -> str:
+        return HAZARD_LEVEL_COLOURS.get(self.level, "secondary")
 
     GUARANTOR_FIELDS = ("principal", "technical_lead", "operations_lead")
 

@@ -25,7 +25,10 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices)
     region = models.ForeignKey(
-        "core.Region", verbose_name=_("region served"), on_delete=models.PROTECT, related_name="teams"
+        "core.Region",
+        verbose_name=_("region served"),
+        on_delete=models.PROTECT,
+        related_name="teams",
     )
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
     is_demo = models.BooleanField(_("demo record"), default=False)

@@ -1,0 +1,160 @@
+"""Every change to the registry goes through these functions: web forms, the API, the Excel
+import and the CLI all call them, so validation, permission checks and history are the same
+whichever way a record arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from anlan.core.models import Region
+from anlan.core.permissions import can_edit_enterprise, can_edit_registry, region_in_scope, require
+from anlan.core.validators import normalize_id_number, normalize_mobile, normalize_uscc
+
+from .models import Enterprise, HazardSource, ResponsiblePerson, RiskFlag
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "uscc",
+    "industry",
+    "industry_code",
+    "region",
+    "address",
+    "latitude",
+    "longitude",
+    "size",
+    "headcount",
+    "status",
+)
+
+
+def _risk_flags(codes: Iterable[str]) -> list[RiskFlag]:
+    codes = list(dict.fromkeys(codes))
+    flags = list(RiskFlag.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {f.code for f in flags})
+    if unknown:
+        raise ValidationError({"risk_flags": _("Unknown risk flag(s): %s") % ", ".join(unknown)})
+    return flags
+
+
+def prepare_enterprise(
+    *, user, data: dict[str, Any], enterprise: Enterprise | None = None
+) -> Enterprise:
+    """Apply ``data`` to an enterprise (new or existing) and validate it, without saving.
+
+    Raises ValidationError keyed by field for bad values, PermissionDenied when the user may
+    not make the change.
+    """
+    creating = enterprise is None or enterprise.pk is None
+    if creating:
+        require(can_edit_registry(user), _("You may not add enterprises."))
+        enterprise = enterprise or Enterprise()
+    else:
+        require(can_edit_enterprise(user, enterprise), _("You may not edit this enterprise."))
+    old_region_id = enterprise.region_id
+    for field in ENTERPRISE_FIELDS:
+        if field in data:
+            setattr(enterprise, field, data[field])
+    enterprise.uscc = normalize_uscc(enterprise.uscc)
+    errors: dict[str, list[str]] = {}
+    if enterprise.region_id and (creating or enterprise.region_id != old_region_id):
+        if not can_edit_registry(user):
+            errors["region"] = [_("Only a regulator can move an enterprise to another region.")]
+        elif not region_in_scope(user, enterprise.region):
+            errors["region"] = [_("This region is outside your jurisdiction.")]
+    try:
+        enterprise.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return enterprise
+
+
+@transaction.atomic
+def save_enterprise(
+    *,
+    user,
+    data: dict[str, Any],
+    enterprise: Enterprise | None = None,
+    risk_flags: Iterable[str] | None = None,
+) -> Enterprise:
+    """Create or update an enterprise; ``risk_flags`` (codes) replaces the set when given."""
+    flags = _risk_flags(risk_flags) if risk_flags is not None else None
+    enterprise = prepare_enterprise(user=user, data=data, enterprise=enterprise)
+    enterprise._change_reason = data.get("_reason", "")
+    enterprise.save()
+    if flags is not None:
+        current = set(enterprise.risk_flags.values_list("code", flat=True))
+        if current != {f.code for f in flags}:
+            enterprise.risk_flags.set(flags)
+    return enterprise
+
+
+@transaction.atomic
+def save_person(
+    *, user, enterprise: Enterprise, data: dict[str, Any], person: ResponsiblePerson | None = None
+) -> ResponsiblePerson:
+    require(can_edit_enterprise(user, enterprise), _("You may not edit this enterprise."))
+    person = person or ResponsiblePerson(enterprise=enterprise)
+    if person.enterprise_id != enterprise.pk:
+        raise ValidationError({"enterprise": _("This person belongs to another enterprise.")})
+    for field in ("name", "post", "id_number", "mobile"):
+        if field in data:
+            setattr(person, field, data[field] or "")
+    person.id_number = normalize_id_number(person.id_number)
+    person.mobile = normalize_mobile(person.mobile)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def delete_person(*, user, person: ResponsiblePerson) -> None:
+    require(can_edit_enterprise(user, person.enterprise), _("You may not edit this enterprise."))
+    in_use = HazardSource.objects.filter(
+        Q(principal=person) | Q(technical_lead=person) | Q(operations_lead=person)
+    )
+    if in_use.exists():
+        raise ValidationError(
+            {
+                "person": _(
+                    "This person is a guarantor of a major hazard source; appoint another first."
+                )
+            }
+        )
+    person.delete()
+
+
+@transaction.atomic
+def save_hazard_source(
+    *, user, enterprise: Enterprise, data: dict[str, Any], source: HazardSource | None = None
+) -> HazardSource:
+    require(can_edit_enterprise(user, enterprise), _("You may not edit this enterprise."))
+    source = source or HazardSource(enterprise=enterprise)
+    for field in ("name", "code", "level", "description"):
+        if field in data:
+            setattr(source, field, data[field] if data[field] is not None else "")
+    for field in HazardSource.GUARANTOR_FIELDS:
+        if field in data:
+            value = data[field]
+            if isinstance(value, ResponsiblePerson) or value is None:
+                setattr(source, field, value)
+            else:
+                setattr(source, f"{field}_id", value)
+    source.full_clean()
+    source.save()
+    if not enterprise.risk_flags.filter(code="major_hazard_source").exists():
+        enterprise.risk_flags.add(RiskFlag.objects.get(code="major_hazard_source"))
+    return source
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=str(code).strip()).first()
