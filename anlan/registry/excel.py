@@ -418,7 +418,7 @@ def import_enterprises(
             enterprise = None
         if not row_errors:
             target = enterprise or Enterprise()
-            before = _snapshot(target) if enterprise else None
+            before = services.snapshot(target) if enterprise else None
             try:
                 services.prepare_enterprise(user=user, data=values, enterprise=target)
             except ValidationError as exc:
@@ -457,7 +457,7 @@ def import_enterprises(
         return report
     with transaction.atomic():
         for done, (enterprise, values, flags, principal) in enumerate(planned, start=1):
-            before = _snapshot(enterprise) if enterprise else None
+            before = services.snapshot(enterprise) if enterprise else None
             before_flags = (
                 set(enterprise.risk_flags.values_list("code", flat=True)) if enterprise else None
             )
@@ -469,7 +469,7 @@ def import_enterprises(
             if enterprise is None:
                 report.created += 1
             elif (
-                before != _snapshot(saved)
+                before != services.snapshot(saved)
                 or (flags is not None and set(flags) != before_flags)
                 or changed
             ):
@@ -480,10 +480,6 @@ def import_enterprises(
                 progress(len(body) + done, len(body) * 2)
     report.saved = True
     return report
-
-
-def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
-    return {f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS}
 
 
 def _save_principal(enterprise: Enterprise, principal: dict) -> bool:

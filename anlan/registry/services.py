@@ -43,6 +43,10 @@ def _risk_flags(codes: Iterable[str]) -> list[RiskFlag]:
     return flags
 
 
+def snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    return {f: getattr(enterprise, f) for f in ENTERPRISE_FIELDS}
+
+
 def prepare_enterprise(
     *, user, data: dict[str, Any], enterprise: Enterprise | None = None
 ) -> Enterprise:
@@ -88,9 +92,12 @@ def save_enterprise(
 ) -> Enterprise:
     """Create or update an enterprise; ``risk_flags`` (codes) replaces the set when given."""
     flags = _risk_flags(risk_flags) if risk_flags is not None else None
+    before = snapshot(enterprise) if enterprise is not None and enterprise.pk else None
     enterprise = prepare_enterprise(user=user, data=data, enterprise=enterprise)
-    enterprise._change_reason = data.get("_reason", "")
-    enterprise.save()
+    if before is None or before != snapshot(enterprise):
+        # Only real changes are saved, so the history holds no empty entries.
+        enterprise._change_reason = data.get("_reason", "")
+        enterprise.save()
     if flags is not None:
         current = set(enterprise.risk_flags.values_list("code", flat=True))
         if current != {f.code for f in flags}:

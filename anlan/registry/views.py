@@ -151,7 +151,9 @@ def person_edit(request, pk, person_pk=None):
     if not can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied
     person = get_object_or_404(enterprise.responsible_persons, pk=person_pk) if person_pk else None
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(
+        request.POST or None, instance=person or ResponsiblePerson(enterprise=enterprise)
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_form_with_service(
             form,
@@ -193,7 +195,11 @@ def hazard_source_edit(request, pk, source_pk=None):
     if not can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied
     source = get_object_or_404(enterprise.hazard_sources, pk=source_pk) if source_pk else None
-    form = HazardSourceForm(request.POST or None, instance=source, enterprise=enterprise)
+    form = HazardSourceForm(
+        request.POST or None,
+        instance=source or HazardSource(enterprise=enterprise),
+        enterprise=enterprise,
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_form_with_service(
             form,

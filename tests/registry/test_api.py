@@ -17,10 +17,14 @@ def api(client, lingshi_regulator):
             return client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
 
         def post(self, url, data, **kw):
-            return client.post(url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
+            return client.post(
+                url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}", **kw
+            )
 
         def patch(self, url, data):
-            return client.patch(url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+            return client.patch(
+                url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            )
 
     return Api()
 
@@ -56,7 +60,7 @@ def test_wrong_credit_code_is_a_422_naming_the_field_and_nothing_is_saved(api):
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail[0]["loc"][-1] == "uscc"
-    assert "check character" in detail[0]["msg"]
+    assert "校验码错误" in detail[0]["msg"]
     assert not Enterprise.objects.filter(name=data["name"]).exists()
 
 
@@ -91,13 +95,23 @@ def test_patch_changes_only_the_given_fields_and_is_in_history(api, lingshi_mine
 def test_person_with_bad_id_number_is_refused(api, lingshi_mine):
     response = api.post(
         f"/api/enterprises/{lingshi_mine.pk}/persons",
-        {"name": "王五", "post": "principal", "id_number": "140729198001010010", "mobile": "13912345678"},
+        {
+            "name": "王五",
+            "post": "principal",
+            "id_number": "140729198001010010",
+            "mobile": "13912345678",
+        },
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "id_number"
     good = api.post(
         f"/api/enterprises/{lingshi_mine.pk}/persons",
-        {"name": "王五", "post": "principal", "id_number": make_id_number(), "mobile": "+86 139 1234 5678"},
+        {
+            "name": "王五",
+            "post": "principal",
+            "id_number": make_id_number(),
+            "mobile": "+86 139 1234 5678",
+        },
     )
     assert good.status_code == 201
     assert good.json()["mobile"] == "13912345678"

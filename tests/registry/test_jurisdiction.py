@@ -71,14 +71,18 @@ def test_dashboard_counts_own_county_only(lingshi_client, lingshi_mine, yuncheng
     assert "灵石县" in page and "盐湖区" not in page
 
 
-def test_enterprise_user_sees_only_their_enterprise(client, other_county_enterprise_manager, lingshi_mine, yuncheng_plant):
+def test_enterprise_user_sees_only_their_enterprise(
+    client, other_county_enterprise_manager, lingshi_mine, yuncheng_plant
+):
     client.force_login(other_county_enterprise_manager)
     page = client.get(reverse("registry:list")).content.decode()
     assert yuncheng_plant.name in page and lingshi_mine.name not in page
     assert client.get(reverse("registry:detail", args=[lingshi_mine.pk])).status_code == 404
 
 
-def test_city_admin_sees_all_counties_of_the_city_but_not_another_city(client, city_admin, lingshi_mine, yuncheng_plant):
+def test_city_admin_sees_all_counties_of_the_city_but_not_another_city(
+    client, city_admin, lingshi_mine, yuncheng_plant
+):
     client.force_login(city_admin)
     page = client.get(reverse("registry:list")).content.decode()
     assert lingshi_mine.name in page and yuncheng_plant.name not in page
