@@ -6,7 +6,7 @@ import itertools
 
 import factory
 
-from anlan.core.choices import RegionLevel, UserRole
+from anlan.core.choices import RegionLevel
 from anlan.core.models import Region, User
 from anlan.core.validators import USCC_ALPHABET, id_check_char, uscc_check_char
 from anlan.registry.choices import EnterpriseIndustry, PersonPost
@@ -44,7 +44,12 @@ def township(county_code: str = LINGSHI, suffix: str = "101", name: str = "æµ‹è¯
     county = region(county_code)
     obj, _ = Region.objects.get_or_create(
         code=county_code + suffix,
-        defaults={"name": name, "level": RegionLevel.TOWNSHIP, "parent": county, "is_fictional": True},
+        defaults={
+            "name": name,
+            "level": RegionLevel.TOWNSHIP,
+            "parent": county,
+            "is_fictional": True,
+        },
     )
     return obj
 

@@ -40,7 +40,9 @@ def yuncheng_plant(db):
     from anlan.registry.choices import EnterpriseIndustry
 
     return EnterpriseFactory(
-        name="运城铝业深井铸造（演示）", region=region(YANHU), industry=EnterpriseIndustry.NON_FERROUS
+        name="运城铝业深井铸造（演示）",
+        region=region(YANHU),
+        industry=EnterpriseIndustry.NON_FERROUS,
     )
 
 
