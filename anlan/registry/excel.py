@@ -34,7 +34,7 @@ from .choices import (
     EnterpriseStatus,
     PersonPost,
 )
-from .models import Enterprise, ResponsiblePerson
+from .models import Enterprise, ResponsiblePerson, RiskFlag
 
 XLSX_MAGIC = b"PK\x03\x04"
 FLAG_SEPARATORS = ("、", "，", ",", ";", "；", "/")
@@ -390,6 +390,11 @@ def import_enterprises(
             ]
         ).select_related("region")
     }
+    visible_ids = set(
+        Enterprise.objects.visible_to(user)
+        .filter(pk__in=[e.pk for e in existing.values()])
+        .values_list("pk", flat=True)
+    )
     seen: dict[str, int] = {}
     planned = []
     for offset, raw in enumerate(body):
@@ -406,7 +411,7 @@ def import_enterprises(
         enterprise = existing.get(uscc)
         if (
             enterprise is not None
-            and not Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
+            and enterprise.pk not in visible_ids
         ):
             row_errors.append(
                 CellError(
@@ -443,36 +448,29 @@ def import_enterprises(
                         row_errors.extend(
                             CellError(row_number, _column_label(column), m) for m in messages
                         )
-            if enterprise is not None:
-                # Restore the in-memory object; the save step reapplies the values.
-                for key, value in (before or {}).items():
-                    setattr(enterprise, key, value)
         if row_errors:
             report.errors.extend(row_errors)
         else:
-            planned.append((enterprise, values, flags, principal))
+            # Validated once here; the save step below stores the prepared object as it is.
+            planned.append((target, before, flags, principal))
         if progress:
             progress(offset + 1, len(body) * 2)
     if report.errors and not partial:
         return report
+    flags_by_code = {f.code: f for f in RiskFlag.objects.all()}
+    reason = _("Excel import")
     with transaction.atomic():
-        for done, (enterprise, values, flags, principal) in enumerate(planned, start=1):
-            before = services.snapshot(enterprise) if enterprise else None
-            before_flags = (
-                set(enterprise.risk_flags.values_list("code", flat=True)) if enterprise else None
+        for done, (target, before, flags, principal) in enumerate(planned, start=1):
+            changed = services.store_enterprise(
+                target,
+                before=before,
+                flags=[flags_by_code[c] for c in flags] if flags is not None else None,
+                reason=reason,
             )
-            values = {**values, "_reason": _("Excel import")}
-            saved = services.save_enterprise(
-                user=user, data=values, enterprise=enterprise, risk_flags=flags
-            )
-            changed = _save_principal(saved, principal)
-            if enterprise is None:
+            changed = _save_principal(target, principal) or changed
+            if before is None:
                 report.created += 1
-            elif (
-                before != services.snapshot(saved)
-                or (flags is not None and set(flags) != before_flags)
-                or changed
-            ):
+            elif changed:
                 report.updated += 1
             else:
                 report.unchanged += 1

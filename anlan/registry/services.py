@@ -94,15 +94,32 @@ def save_enterprise(
     flags = _risk_flags(risk_flags) if risk_flags is not None else None
     before = snapshot(enterprise) if enterprise is not None and enterprise.pk else None
     enterprise = prepare_enterprise(user=user, data=data, enterprise=enterprise)
+    store_enterprise(enterprise, before=before, flags=flags, reason=data.get("_reason", ""))
+    return enterprise
+
+
+def store_enterprise(
+    enterprise: Enterprise,
+    *,
+    before: dict[str, Any] | None,
+    flags: list[RiskFlag] | None,
+    reason: str = "",
+) -> bool:
+    """Save an enterprise already checked by ``prepare_enterprise``; True if anything changed.
+
+    Only real changes are written, so the history holds no empty entries.
+    """
+    changed = False
     if before is None or before != snapshot(enterprise):
-        # Only real changes are saved, so the history holds no empty entries.
-        enterprise._change_reason = data.get("_reason", "")
+        enterprise._change_reason = reason
         enterprise.save()
+        changed = True
     if flags is not None:
-        current = set(enterprise.risk_flags.values_list("code", flat=True))
+        current = {f.code for f in enterprise.risk_flags.all()} if before is not None else set()
         if current != {f.code for f in flags}:
             enterprise.risk_flags.set(flags)
-    return enterprise
+            changed = True
+    return changed
 
 
 @transaction.atomic
