@@ -1,0 +1,90 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from anlan.core.demo import DEMO_PASSWORD, STEPS, build_demo
+
+
+class _RawOutput:
+    """Let rich write through Django's OutputWrapper without it appending a newline per write."""
+
+    def __init__(self, wrapper):
+        self._wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self._wrapper.write(text, ending="")
+        return len(text)
+
+    def flush(self) -> None:
+        self._wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self._wrapper.isatty()
+
+
+class Command(BaseCommand):
+    help = str(_("Apply migrations, load the fictional demo data, list the demo logins and serve."))
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help=str(_("Load the demo data only; do not start the server.")),
+        )
+        parser.add_argument(
+            "--addrport",
+            default="127.0.0.1:8000",
+            help=str(_("Address and port to serve on (default 127.0.0.1:8000).")),
+        )
+
+    def handle(self, *args, no_serve: bool, addrport: str, **options):
+        console = Console(file=_RawOutput(self.stdout))
+        console.print(str(_("Applying database migrations…")))
+        call_command("migrate", interactive=False, verbosity=0)
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(str(_("Loading demo data")), total=len(STEPS))
+
+            def advance(description: str) -> None:
+                progress.update(task, description=description, advance=1)
+
+            result = build_demo(progress=advance)
+
+        created = sum(result["created"].values())
+        console.print(
+            str(
+                _(
+                    "Demo data: %(enterprises)d enterprises, %(persons)d responsible persons, "
+                    "%(hazard_sources)d major hazard sources, %(teams)d rescue teams, "
+                    "%(regions)d fictional townships and villages (%(created)d records new)."
+                )
+            )
+            % {**result, "created": created}
+        )
+
+        table = Table(title=str(_("Demo logins")))
+        table.add_column(str(_("Username")), style="bold", no_wrap=True)
+        table.add_column(str(_("Role")), no_wrap=True)
+        table.add_column(str(_("Scope")), overflow="fold")
+        table.add_column(str(_("Password")), no_wrap=True)
+        for username, role, scope in result["logins"]:
+            table.add_row(username, role, scope, DEMO_PASSWORD)
+        console.print(table)
+
+        if no_serve:
+            return
+        console.print(
+            str(_("Serving on http://%(addrport)s/ — press Ctrl+C to stop."))
+            % {"addrport": addrport}
+        )
+        # No autoreloader: it would re-run this whole command in a child process.
+        call_command("runserver", addrport, use_reloader=False)

@@ -1,0 +1,138 @@
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from anlan.core.choices import RegionLevel, UserRole
+from anlan.core.demo import DEMO_PASSWORD, ENTERPRISES, STEPS, build_demo
+from anlan.core.models import Region, User
+from anlan.core.validators import validate_id_number, validate_mobile, validate_uscc
+from anlan.registry.choices import EnterpriseRiskFlag
+from anlan.registry.models import Enterprise, HazardSource, ResponsiblePerson
+from anlan.rescue.models import Team
+
+pytestmark = pytest.mark.django_db
+
+DEMO_COUNTIES = ("140729", "140724", "140781", "141181", "140802", "140882")
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # The demo sets ten passwords per build; the default hasher would make each build slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo():
+    return build_demo()
+
+
+def _snapshot():
+    """Row counts of everything the demo writes, history tables included."""
+    models = [Region, Enterprise, ResponsiblePerson, HazardSource, Team, User]
+    counts = {m.__name__: m.objects.count() for m in models}
+    for m in (Enterprise, ResponsiblePerson, HazardSource, Team, User):
+        counts["history:" + m.__name__] = m.history.count()
+    counts["risk flags"] = Enterprise.risk_flags.through.objects.count()
+    return counts
+
+
+def test_demo_builds_a_realistic_data_set(demo):
+    assert demo["enterprises"] == len(ENTERPRISES) >= 35
+    assert Enterprise.objects.filter(is_demo=True).count() == demo["enterprises"]
+    assert demo["persons"] == ResponsiblePerson.objects.count() >= 2 * demo["enterprises"]
+    assert demo["hazard_sources"] == HazardSource.objects.count() > 0
+    assert demo["teams"] == Team.objects.filter(is_demo=True).count() == 12
+    assert demo["users"] == User.objects.filter(is_demo=True).count() == 10
+    for county in DEMO_COUNTIES:
+        assert Enterprise.objects.filter(region__prefix__startswith=county).exists(), county
+
+
+def test_every_demo_code_passes_the_validators(demo):
+    for enterprise in Enterprise.objects.filter(is_demo=True):
+        validate_uscc(enterprise.uscc)
+        assert enterprise.uscc[2:8] == enterprise.region.code[:6]
+    for person in ResponsiblePerson.objects.all():
+        validate_id_number(person.id_number)
+        validate_mobile(person.mobile)
+    assert len(set(ResponsiblePerson.objects.values_list("id_number", flat=True))) == (
+        ResponsiblePerson.objects.count()
+    )
+
+
+def test_running_the_demo_twice_adds_and_changes_nothing(demo):
+    before = _snapshot()
+    again = build_demo()
+    assert _snapshot() == before
+    assert sum(again["created"].values()) == 0
+    assert {k: v for k, v in again.items() if k != "created"} == {
+        k: v for k, v in demo.items() if k != "created"
+    }
+
+
+def test_every_role_has_exactly_one_demo_login(demo):
+    roles = Counter(User.objects.filter(is_demo=True).values_list("role", flat=True))
+    expected = dict.fromkeys(UserRole.values, 1)
+    expected[UserRole.COUNTY_REGULATOR] = 2
+    assert roles == expected
+
+
+def test_every_demo_login_is_valid_and_signs_in(client, demo):
+    for user in User.objects.filter(is_demo=True):
+        user.full_clean()
+        assert user.check_password(DEMO_PASSWORD)
+        assert (user.is_staff, user.is_superuser) == ((user.username == "admin",) * 2)
+    guarantor = User.objects.get(username="guarantor")
+    assert guarantor.enterprise.hazard_sources.exists()
+    enterprise = User.objects.get(username="enterprise").enterprise
+    assert enterprise.region.prefix.startswith("140729")
+    assert enterprise.risk_flags.filter(code=EnterpriseRiskFlag.HIGH_GAS).exists()
+    assert User.objects.get(username="rescue").team.name == "灵石县矿山救援中队"
+    assert client.login(username="lingshi", password=DEMO_PASSWORD)
+    assert [login[0] for login in demo["logins"]].count("lingshi") == 1
+
+
+def test_rerunning_does_not_reset_a_changed_password(demo):
+    user = User.objects.get(username="city")
+    user.set_password("changed-by-the-user-2026")
+    user.save()
+    build_demo()
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-user-2026")
+
+
+def test_lingshi_and_xiyang_squads_have_44_members(demo):
+    squads = Team.objects.filter(name__in=["灵石县矿山救援中队", "昔阳县矿山救援中队"])
+    assert sum(squads.values_list("headcount", flat=True)) == 44
+    assert Team.objects.filter(region__code="141181", is_demo=True).count() == 9
+
+
+def test_demo_townships_and_villages_are_fictional(demo):
+    demo_regions = Region.objects.filter(
+        level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE],
+        prefix__regex=r"^(" + "|".join(DEMO_COUNTIES) + ")",
+    )
+    assert demo_regions.count() == demo["regions"] > 0
+    assert not demo_regions.filter(is_fictional=False).exists()
+    for region in demo_regions:
+        region.full_clean()
+
+
+def test_demo_enterprise_names_are_marked(demo):
+    names = Enterprise.objects.filter(is_demo=True).values_list("name", flat=True)
+    assert all(name.endswith("（演示）") for name in names)
+
+
+def test_demo_reports_each_step(db):
+    steps = []
+    build_demo(progress=steps.append)
+    assert steps == [str(s) for s in STEPS]
+
+
+def test_demo_command_loads_and_lists_logins_without_serving():
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text and "lingshi" in text and "rescue" in text
+    assert Enterprise.objects.filter(is_demo=True).count() == len(ENTERPRISES)
