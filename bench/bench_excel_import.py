@@ -46,9 +46,37 @@ def uscc(n: int) -> str:
 def ledger(rows: int) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.append(["企业名称", "统一社会信用代码", "行业类别", "风险标签", "所属区划代码", "经度", "纬度", "从业人数", "经营状态", "主要负责人", "主要负责人手机"])
+    ws.append(
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "行业类别",
+            "风险标签",
+            "所属区划代码",
+            "经度",
+            "纬度",
+            "从业人数",
+            "经营状态",
+            "主要负责人",
+            "主要负责人手机",
+        ]
+    )
     for i in range(rows):
-        ws.append([f"基准企业{i}（演示）", uscc(i + 1), "煤矿", "高瓦斯矿井、冲击地压", "140729", 111.77, 36.85, 100 + i % 500, "正常生产", f"负责人{i}", f"139{i:08d}"])
+        ws.append(
+            [
+                f"基准企业{i}（演示）",
+                uscc(i + 1),
+                "煤矿",
+                "高瓦斯矿井、冲击地压",
+                "140729",
+                111.77,
+                36.85,
+                100 + i % 500,
+                "正常生产",
+                f"负责人{i}",
+                f"139{i:08d}",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -57,7 +85,9 @@ def ledger(rows: int) -> bytes:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     call_command("migrate", verbosity=0)
-    user = User.objects.create(username="bench", role=UserRole.COUNTY_REGULATOR, region=Region.objects.get(code="140729"))
+    user = User.objects.create(
+        username="bench", role=UserRole.COUNTY_REGULATOR, region=Region.objects.get(code="140729")
+    )
     data = ledger(rows)
 
     start = time.perf_counter()

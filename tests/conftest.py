@@ -1,6 +1,12 @@
+# --- Test environment (owned by the build/CI set-up; fixtures go below) ------------------------
+# Tests run with the built-in development key (settings refuse it otherwise). pytest-django loads
+# the settings *before* this file is imported, so `make test*` also sets ANLAN_ALLOW_INSECURE_KEY
+# in the environment; this line covers the processes the tests start (e.g. the `anlan` CLI).
+# Tests use pytest-django's test database (in-memory SQLite, or test_<db> on PostgreSQL when
+# DATABASE_URL is set) and write nothing under var/.
 import os
 
-# Tests run with the built-in development key (settings refuse it otherwise).
 os.environ.setdefault("ANLAN_ALLOW_INSECURE_KEY", "1")
+# --- end of test environment -----------------------------------------------------------------
 
 pytest_plugins = ["tests.personas"]

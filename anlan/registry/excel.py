@@ -409,10 +409,7 @@ def import_enterprises(
             )
         seen.setdefault(uscc, row_number)
         enterprise = existing.get(uscc)
-        if (
-            enterprise is not None
-            and enterprise.pk not in visible_ids
-        ):
+        if enterprise is not None and enterprise.pk not in visible_ids:
             row_errors.append(
                 CellError(
                     row_number,

@@ -1,0 +1,88 @@
+# Anlan developer commands.
+#   make demo          install everything, load demo data, serve on http://127.0.0.1:8000
+#   make test          lint, checks, then the whole test suite on SQLite and on PostgreSQL
+#   make test-sqlite / test-postgres / lint / clean
+# Works with plain `make` (-j1); nothing here needs parallel make.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.anlan-installed
+VENDOR := anlan/static/vendor
+ASSETS_STAMP := $(VENDOR)/.anlan-copied
+PO_FILES := $(wildcard anlan/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# Settings refuse the built-in secret key unless told this is a local or test run. pytest-django
+# loads the settings before tests/conftest.py is imported, so the test targets set it here.
+TEST_ENV := ANLAN_ALLOW_INSECURE_KEY=1
+PYTEST := $(VENV)/bin/pytest
+PYTEST_ARGS ?=
+
+.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps clean
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# //'
+
+# --- Python virtualenv: re-installed only when pyproject.toml is newer than the stamp. -------------
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# --- Front-end files from npm, copied into anlan/static/vendor/<package>/ (gitignored). -----------
+assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): package-lock.json package.json scripts/copy_assets.py
+	npm ci --no-audit --no-fund
+	python3 scripts/copy_assets.py
+	touch $@
+
+# --- Translations: .po -> .mo (GNU gettext's msgfmt, installed if missing). ----------------------
+messages: $(MO_FILES)
+
+ifneq ($(PO_FILES),)
+$(MO_FILES) &: $(PO_FILES) $(VENV_STAMP)
+	bash scripts/system_deps.sh gettext
+	ANLAN_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+	touch -c $(MO_FILES)
+endif
+
+# --- The demo: migrate the SQLite DB under var/, load demo data, serve (runs until Ctrl-C). ------
+demo: venv assets messages
+	ANLAN_DEBUG=1 $(VENV)/bin/anlan demo
+
+# --- Tests ---------------------------------------------------------------------------------------
+# Chromium + CJK fonts for the browser tests, the PostgreSQL server binaries, gettext.
+system-deps:
+	bash scripts/system_deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Django's system checks, and no model change without its migration. The in-memory SQLite database
+# keeps these away from the demo database in var/.
+check: venv
+	$(TEST_ENV) DATABASE_URL=sqlite://:memory: $(PY) manage.py check
+	$(TEST_ENV) DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
+
+# pytest exits 5 when it collects no test: make treats that, like any non-zero code, as a failure.
+test-sqlite: venv assets messages system-deps
+	env -u DATABASE_URL $(TEST_ENV) $(PYTEST) $(PYTEST_ARGS)
+
+# A throwaway cluster in a temp folder, Unix socket only, removed afterwards (scripts/with_postgres.sh).
+test-postgres: venv assets messages system-deps
+	$(TEST_ENV) bash scripts/with_postgres.sh $(PYTEST) $(PYTEST_ARGS)
+
+test: venv assets messages system-deps lint check test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results
+	rm -f $(MO_FILES)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests need, only those missing (apt-get update runs once, and
+# only if something is missing). Usage: scripts/system_deps.sh [make] [gettext] [chromium] [postgres]
+# (no argument: gettext chromium postgres). Uses sudo when not run as root.
+set -euo pipefail
+
+wants=("$@")
+[[ ${#wants[@]} -gt 0 ]] || wants=(gettext chromium postgres)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+
+missing=()
+for want in "${wants[@]}"; do
+  case "$want" in
+    make) command -v make >/dev/null || missing+=(make) ;;
+    gettext) command -v msgfmt >/dev/null || missing+=(gettext) ;;
+    chromium)
+      [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+      installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
+      ;;
+    postgres) have_initdb || missing+=(postgresql) ;;
+    *) echo "system_deps.sh: unknown need '$want'" >&2; exit 2 ;;
+  esac
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+echo "Installing missing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

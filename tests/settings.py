@@ -1,0 +1,7 @@
+"""Settings for the test suite: the project settings with the built-in development key allowed."""
+
+import os
+
+os.environ.setdefault("ANLAN_ALLOW_INSECURE_KEY", "1")
+
+from anlan.settings import *  # noqa: E402, F403
