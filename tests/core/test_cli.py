@@ -104,3 +104,11 @@ def test_production_mode_refuses_the_default_secret_key(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cli_export_refuses_unknown_filter_values(tmp_path, system_admin):
+    with pytest.raises(CommandError, match="industry"):
+        call_command("export_enterprises", str(tmp_path / "x.xlsx"), "--industry", "spaceships")
+    with pytest.raises(CommandError, match="region"):
+        call_command("export_enterprises", str(tmp_path / "x.xlsx"), "--region", "999999")
+    assert not (tmp_path / "x.xlsx").exists()

@@ -202,3 +202,18 @@ def test_dashboard_shows_counts_and_chart_data(lingshi, lingshi_mine):
     stats = response.context["stats"]
     assert stats["total"] == 1 and stats["by_county"][0]["name"] == "灵石县"
     assert 'id="stats-data"' in response.content.decode()
+
+
+def test_history_shows_risk_flag_changes_by_name(lingshi, lingshi_mine):
+    lingshi.post(
+        reverse("registry:edit", args=[lingshi_mine.pk]),
+        form_data(
+            name=lingshi_mine.name,
+            uscc=lingshi_mine.uscc,
+            region=lingshi_mine.region.pk,
+            risk_flags=["high_gas", "rock_burst"],
+        ),
+    )
+    history = lingshi.get(reverse("registry:detail_tab", args=[lingshi_mine.pk, "history"]))
+    page = history.content.decode()
+    assert "风险标签" in page and "高瓦斯矿井" in page and "冲击地压" in page

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from anlan.core.models import Region
 from anlan.registry import excel
+from anlan.registry.choices import EnterpriseIndustry, EnterpriseRiskFlag, EnterpriseStatus
 from anlan.registry.filters import EnterpriseFilter
 from anlan.registry.models import Enterprise
 
@@ -19,8 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", help="Export what this user may see (default: admin)")
         parser.add_argument("--columns", default="", help="Comma-separated column keys")
-        for name in ("q", "region", "industry", "flag", "status"):
-            parser.add_argument(f"--{name}", default="")
+        parser.add_argument("--q", default="", help="Name, credit code or address contains")
+        parser.add_argument("--region", default="", help="Region code; the whole subtree matches")
+        parser.add_argument("--industry", default="", choices=["", *EnterpriseIndustry.values])
+        parser.add_argument("--flag", default="", choices=["", *EnterpriseRiskFlag.values])
+        parser.add_argument("--status", default="", choices=["", *EnterpriseStatus.values])
 
     def handle(self, *args, file: Path, user=None, columns="", **options):
         console = Console(file=self.stdout._out, highlight=False)
@@ -29,6 +34,8 @@ class Command(BaseCommand):
             chosen = excel.parse_columns(columns)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        if options["region"] and not Region.objects.filter(code=options["region"]).exists():
+            raise CommandError(f"--region: no region has the code {options['region']!r}.")
         flt = EnterpriseFilter.from_params(options)
         qs = flt.apply(Enterprise.objects.visible_to(actor))
         with Progress(
