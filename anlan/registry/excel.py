@@ -49,6 +49,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    Column("seq", gettext_lazy("No."), 6),  # export only; ignored on import
     Column("name", gettext_lazy("Enterprise name"), 32, True),
     Column("uscc", gettext_lazy("Unified social credit code"), 22, True),
     Column("industry", gettext_lazy("Industry"), 14, True),
@@ -101,8 +102,11 @@ def _header_lookup() -> dict[str, str]:
 # ---------------------------------------------------------------- export
 
 
-def _cell_values(enterprise: Enterprise, principal: ResponsiblePerson | None) -> dict[str, Any]:
+def _cell_values(
+    enterprise: Enterprise, principal: ResponsiblePerson | None, seq: int
+) -> dict[str, Any]:
     return {
+        "seq": seq,
         "name": enterprise.name,
         "uscc": enterprise.uscc,
         "industry": str(enterprise.get_industry_display()),
@@ -165,7 +169,7 @@ def export_enterprises(
     ws.freeze_panes = "A2"
     total = queryset.count()
     for done, enterprise in enumerate(queryset.iterator(chunk_size=500), start=1):
-        values = _cell_values(enterprise, principals.get(enterprise.pk))
+        values = _cell_values(enterprise, principals.get(enterprise.pk), done)
         ws.append([values[c.key] for c in columns])
         if progress:
             progress(done, total)

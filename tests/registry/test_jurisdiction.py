@@ -62,7 +62,7 @@ def test_excel_export_holds_own_county_only(lingshi_client, lingshi_mine, yunche
     response = lingshi_client.get(reverse("registry:export"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [lingshi_mine.name]
 
 

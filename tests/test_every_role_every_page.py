@@ -1,0 +1,63 @@
+"""Every demo login opens every page it can reach, and sees only its own jurisdiction."""
+
+import pytest
+from django.urls import reverse
+
+from anlan.core.demo import build_demo
+from anlan.core.models import User
+from anlan.core.permissions import can_edit_enterprise, can_edit_registry
+from anlan.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_users():
+    build_demo()
+    return list(User.objects.filter(is_demo=True).order_by("username"))
+
+
+def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
+    everyone = set(Enterprise.objects.values_list("pk", flat=True))
+    for user in demo_users:
+        client.force_login(user)
+        visible = Enterprise.objects.visible_to(user)
+        assert client.get(reverse("reports:dashboard")).status_code == 200, user
+        listing = client.get(reverse("registry:list"), {"page": 1})
+        assert listing.status_code == 200
+        assert listing.context["page"].paginator.count == visible.count(), user.username
+        for enterprise in visible[:3]:
+            for tab in ("overview", "persons", "hazard_sources", "history"):
+                url = reverse("registry:detail_tab", args=[enterprise.pk, tab])
+                assert client.get(url).status_code == 200, (user.username, url)
+            edit = client.get(reverse("registry:edit", args=[enterprise.pk]))
+            assert edit.status_code == (200 if can_edit_enterprise(user, enterprise) else 403)
+        for pk in list(everyone - set(visible.values_list("pk", flat=True)))[:3]:
+            assert client.get(reverse("registry:detail", args=[pk])).status_code == 404
+        assert client.get(reverse("registry:import")).status_code == (
+            200 if can_edit_registry(user) else 403
+        )
+        assert client.get(reverse("registry:export")).status_code == 200
+        me = client.get("/api/me").json()
+        assert me["username"] == user.username
+        assert client.get("/api/enterprises").json()["count"] == visible.count()
+        client.logout()
+
+
+def test_scopes_nest_from_city_to_village(demo_users):
+    by_name = {u.username: u for u in demo_users}
+    counts = {name: Enterprise.objects.visible_to(by_name[name]).count() for name in by_name}
+    assert counts["admin"] == Enterprise.objects.count()
+    assert (
+        counts["admin"] > counts["city"] > counts["lingshi"] > counts["township"] >= counts["grid"]
+    )
+    assert counts["enterprise"] == counts["guarantor"] == 1
+    assert counts["yanhu"] > 0
+    lingshi = set(Enterprise.objects.visible_to(by_name["lingshi"]).values_list("pk", flat=True))
+    yanhu = set(Enterprise.objects.visible_to(by_name["yanhu"]).values_list("pk", flat=True))
+    assert not lingshi & yanhu
