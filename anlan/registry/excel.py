@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -426,7 +426,9 @@ def import_enterprises(
             target = enterprise or Enterprise()
             before = services.snapshot(target) if enterprise else None
             try:
-                services.prepare_enterprise(user=user, data=values, enterprise=target)
+                services.prepare_enterprise(
+                    user=user, data=values, enterprise=target, check_unique=False
+                )
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     if name in errors:
@@ -460,23 +462,43 @@ def import_enterprises(
         return report
     flags_by_code = {f.code: f for f in RiskFlag.objects.all()}
     reason = _("Excel import")
-    with transaction.atomic():
-        for done, (target, before, flags, principal) in enumerate(planned, start=1):
-            changed = services.store_enterprise(
-                target,
-                before=before,
-                flags=[flags_by_code[c] for c in flags] if flags is not None else None,
-                reason=reason,
+    new_rows = [(t, flags, principal) for t, before, flags, principal in planned if before is None]
+    try:
+        with transaction.atomic():
+            for done, (target, before, flags, principal) in enumerate(
+                (p for p in planned if p[1] is not None), start=1
+            ):
+                changed = services.store_enterprise(
+                    target,
+                    before=before,
+                    flags=[flags_by_code[c] for c in flags] if flags is not None else None,
+                    reason=reason,
+                )
+                changed = _save_principal(target, principal) or changed
+                if changed:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                if progress:
+                    progress(len(body) + done, len(body) * 2)
+            # New enterprises go in together, in batches.
+            batch = 500
+            for start in range(0, len(new_rows), batch):
+                chunk = new_rows[start : start + batch]
+                services.create_enterprises_bulk(chunk, user=user, reason=reason, batch_size=batch)
+                report.created += len(chunk)
+                if progress:
+                    progress(
+                        len(body) + report.updated + report.unchanged + report.created,
+                        len(body) * 2,
+                    )
+    except IntegrityError as exc:
+        # Someone saved an enterprise with one of these codes while the file was being read.
+        raise LedgerFileError(
+            _(
+                "The ledger changed while this file was being imported; nothing was saved. Import it again."
             )
-            changed = _save_principal(target, principal) or changed
-            if before is None:
-                report.created += 1
-            elif changed:
-                report.updated += 1
-            else:
-                report.unchanged += 1
-            if progress:
-                progress(len(body) + done, len(body) * 2)
+        ) from exc
     report.saved = True
     return report
 

@@ -176,3 +176,22 @@ def test_many_rows_import_in_one_go(lingshi_regulator):
     report = excel.import_enterprises(workbook(rows), user=lingshi_regulator)
     assert report.created == 300
     assert EnterpriseFactory._meta.model.objects.count() == 300
+
+
+def test_imported_enterprises_have_a_full_history(lingshi_regulator):
+    from anlan.core.history import entries_for
+    from anlan.registry import services
+
+    excel.import_enterprises(workbook([good_row()]), user=lingshi_regulator)
+    mine = Enterprise.objects.get()
+    created = mine.history.get()
+    assert (
+        created.history_user == lingshi_regulator and created.history_change_reason == "Excel 导入"
+    )
+    assert mine.responsible_persons.get().history.get().history_user == lingshi_regulator
+    services.save_enterprise(
+        user=lingshi_regulator, data={}, enterprise=mine, risk_flags=["high_gas"]
+    )
+    latest = entries_for(mine.history.all(), model=Enterprise)[0]
+    change = next(c for c in latest.changes if c.field == "risk_flags")
+    assert "冲击地压" in change.old and "冲击地压" not in change.new
