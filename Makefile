@@ -22,7 +22,7 @@ TEST_ENV := ANLAN_ALLOW_INSECURE_KEY=1
 PYTEST := $(VENV)/bin/pytest
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps clean
+.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps bench bench-postgres clean
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# //'
@@ -81,6 +81,13 @@ test-postgres: venv assets messages system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
 test: venv assets messages system-deps lint check test-sqlite test-postgres
+
+# Benchmarks print their figures and a ratio against a baseline measured in the same run.
+bench: venv
+	$(TEST_ENV) $(PY) bench/bench_excel_import.py
+
+bench-postgres: venv system-deps
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

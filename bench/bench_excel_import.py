@@ -5,7 +5,8 @@ Builds a ledger of N enterprises, then measures in one process:
   import    anlan's full import (parse, validate every row, save in one transaction),
 and prints rows/s for each and the ratio import / baseline.
 
-Run: make bench   (or: ANLAN_ALLOW_INSECURE_KEY=1 .venv/bin/python bench/bench_excel_import.py [N])
+Run: make bench / make bench-postgres
+     (or: ANLAN_ALLOW_INSECURE_KEY=1 .venv/bin/python bench/bench_excel_import.py [N])
 """
 
 import io
@@ -18,7 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 tmp = tempfile.mkdtemp(prefix="anlan-bench-")
 os.environ.setdefault("ANLAN_ALLOW_INSECURE_KEY", "1")
-os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+# SQLite in a temporary folder, or the database in BENCH_DATABASE_URL (e.g. the throwaway
+# PostgreSQL of scripts/with_postgres.sh: `make bench-postgres`).
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anlan.settings")
 
 import django  # noqa: E402
@@ -105,7 +108,9 @@ def main() -> None:
     reimport = time.perf_counter() - start
     assert again.unchanged == rows
 
-    print(f"rows: {rows}  cells: {cells}  database: SQLite")  # noqa: T201
+    from django.db import connection
+
+    print(f"rows: {rows}  cells: {cells}  database: {connection.vendor}")  # noqa: T201
     print(f"baseline (openpyxl read only): {baseline:.2f} s  {rows / baseline:,.0f} rows/s")  # noqa: T201
     print(f"import (validate + save):      {imported:.2f} s  {rows / imported:,.0f} rows/s")  # noqa: T201
     print(f"re-import (all unchanged):     {reimport:.2f} s  {rows / reimport:,.0f} rows/s")  # noqa: T201

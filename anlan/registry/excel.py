@@ -37,6 +37,7 @@ from .choices import (
 from .models import Enterprise, ResponsiblePerson, RiskFlag
 
 XLSX_MAGIC = b"PK\x03\x04"
+IN_CHUNK = 900
 FLAG_SEPARATORS = ("、", "，", ",", ";", "；", "/")
 
 
@@ -384,21 +385,23 @@ def import_enterprises(
         raise LedgerFileError(_("The ledger has a header but no rows."))
     parser = _RowParser(user)
     report = ImportReport(rows=len(body))
-    existing = {
-        e.uscc: e
-        for e in Enterprise.objects.filter(
-            uscc__in=[
-                normalize_uscc(_text(r[positions["uscc"]]))
-                for r in body
-                if len(r) > positions["uscc"]
-            ]
-        ).select_related("region")
-    }
-    visible_ids = set(
-        Enterprise.objects.visible_to(user)
-        .filter(pk__in=[e.pk for e in existing.values()])
-        .values_list("pk", flat=True)
+    codes = list(
+        dict.fromkeys(
+            normalize_uscc(_text(r[positions["uscc"]])) for r in body if len(r) > positions["uscc"]
+        )
     )
+    existing: dict[str, Enterprise] = {}
+    visible_ids: set[int] = set()
+    visible = Enterprise.objects.visible_to(user)
+    for start in range(0, len(codes), IN_CHUNK):  # stay under SQLite's parameter limit
+        chunk = codes[start : start + IN_CHUNK]
+        existing.update(
+            (e.uscc, e)
+            for e in Enterprise.objects.filter(uscc__in=chunk)
+            .select_related("region")
+            .prefetch_related("risk_flags", "responsible_persons")
+        )
+        visible_ids.update(visible.filter(uscc__in=chunk).values_list("pk", flat=True))
     seen: dict[str, int] = {}
     planned = []
     for offset, raw in enumerate(body):
@@ -506,9 +509,9 @@ def import_enterprises(
 def _save_principal(enterprise: Enterprise, principal: dict) -> bool:
     if not principal:
         return False
-    person = (
-        enterprise.responsible_persons.filter(post=PersonPost.PRINCIPAL).order_by("-pk").first()
-    )
+    # Persons were prefetched with the enterprise: pick the newest principal without a query.
+    principals = [p for p in enterprise.responsible_persons.all() if p.post == PersonPost.PRINCIPAL]
+    person = max(principals, key=lambda p: p.pk, default=None)
     if person and (person.name, person.mobile) == (principal["name"], principal["mobile"]):
         return False
     person = person or ResponsiblePerson(enterprise=enterprise, post=PersonPost.PRINCIPAL)
