@@ -20,6 +20,7 @@ from .choices import (
     RegionLevel,
     UserRole,
 )
+from .regions import full_name_of
 from .scoping import scope_of
 
 
@@ -65,6 +66,13 @@ class Region(models.Model):
         editable=False,
         help_text=_("The significant digits of the code; every region below starts with them."),
     )
+    full_name = models.CharField(
+        _("full name"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("The names from the city down, e.g. 晋中市灵石县; kept in step on save."),
+    )
     is_fictional = models.BooleanField(
         _("fictional (demo)"),
         default=False,
@@ -80,15 +88,6 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def full_name(self) -> str:
-        names = []
-        node = self
-        while node is not None and node.level != RegionLevel.PROVINCE:
-            names.append(node.name)
-            node = node.parent
-        return "".join(reversed(names))
 
     def clean(self) -> None:
         errors = {}
@@ -112,7 +111,13 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs):
         self.prefix = self.code[: REGION_PREFIX_LENGTH[RegionLevel(self.level)]]
+        self.full_name = full_name_of(self.name, self.level, self.parent)
         super().save(*args, **kwargs)
+        # A renamed region renames the full names below it.
+        for child in self.children.all():
+            if child.full_name != full_name_of(child.name, child.level, self):
+                child.parent = self
+                child.save()
 
     def ancestors(self) -> list[Region]:
         chain = []

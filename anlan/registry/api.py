@@ -193,7 +193,7 @@ class ImportReportOut(Schema):
 def _visible(request):
     return (
         Enterprise.objects.visible_to(request.user)
-        .select_related("region__parent__parent")
+        .select_related("region")
         .prefetch_related("risk_flags")
     )
 

@@ -163,13 +163,6 @@ class Enterprise(models.Model):
             raise ValidationError(errors)
 
     @property
-    def county(self):
-        node = self.region
-        while node is not None and node.level not in (RegionLevel.COUNTY, RegionLevel.CITY):
-            node = node.parent
-        return node
-
-    @property
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "secondary")
 

@@ -30,7 +30,7 @@ TABS = ("overview", "persons", "hazard_sources", "history")
 
 
 def _visible(request):
-    return Enterprise.objects.visible_to(request.user).select_related("region__parent__parent")
+    return Enterprise.objects.visible_to(request.user).select_related("region")
 
 
 def _get_enterprise(request, pk) -> Enterprise:

@@ -217,3 +217,21 @@ def test_history_shows_risk_flag_changes_by_name(lingshi, lingshi_mine):
     history = lingshi.get(reverse("registry:detail_tab", args=[lingshi_mine.pk, "history"]))
     page = history.content.decode()
     assert "风险标签" in page and "高瓦斯矿井" in page and "冲击地压" in page
+
+
+def test_list_queries_do_not_grow_with_rows(lingshi, django_assert_max_num_queries):
+    from anlan.core.models import Region
+    from anlan.registry.models import RiskFlag
+
+    from ..factories import EnterpriseFactory, township
+
+    town = township()
+    village = Region.objects.create(code=town.code + "201", name="测试村", level="village", parent=town)
+    flag = RiskFlag.objects.get(code="high_gas")
+    for enterprise in EnterpriseFactory.create_batch(25, region=village):
+        enterprise.risk_flags.add(flag)
+    with django_assert_max_num_queries(12):
+        page = lingshi.get(reverse("registry:list"))
+    assert "晋中市灵石县测试镇测试村" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        assert lingshi.get("/api/enterprises?limit=25").json()["count"] == 25
