@@ -21,7 +21,9 @@ tmp = tempfile.mkdtemp(prefix="anlan-bench-")
 os.environ.setdefault("ANLAN_ALLOW_INSECURE_KEY", "1")
 # SQLite in a temporary folder, or the database in BENCH_DATABASE_URL (e.g. the throwaway
 # PostgreSQL of scripts/with_postgres.sh: `make bench-postgres`).
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+os.environ["DATABASE_URL"] = (
+    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anlan.settings")
 
 import django  # noqa: E402

@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from anlan.core.pagination import Pagination
 
 from .choices import RegionLevel
 from .models import Region
@@ -37,7 +39,7 @@ def me(request):
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions in your jurisdiction")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_regions(
     request,
     level: RegionLevel | None = None,

@@ -2,16 +2,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from anlan.core.downloads import xlsx_response
 from anlan.core.history import entries_for
 from anlan.core.models import Region
+from anlan.core.pagination import Pagination
+from anlan.core.permissions import can_edit_registry, require
 
 from . import excel, services
 from .choices import (
@@ -216,7 +217,7 @@ def _data_from(request, payload: EnterprisePatch) -> tuple[dict, list[str] | Non
 
 
 @router.get("", response=list[EnterpriseOut], summary="The enterprise ledger (scoped, filtered)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_enterprises(request, filters: Query[EnterpriseFilterIn]):
     flt = EnterpriseFilter.from_params(filters.dict(exclude_none=True))
     return flt.apply(_visible(request))
@@ -227,17 +228,15 @@ def export_xlsx(request, filters: Query[EnterpriseFilterIn], columns: str = ""):
     chosen = excel.parse_columns(columns)
     flt = EnterpriseFilter.from_params(filters.dict(exclude_none=True))
     content = excel.export_enterprises(flt.apply(_visible(request)), columns=chosen)
-    return _xlsx_response(content)
+    return xlsx_response(content, "enterprises")
 
 
-def _xlsx_response(content: bytes) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
-    return response
+@router.get(
+    "/import/template.xlsx", summary="An empty ledger with drop-down lists, to fill in and import"
+)
+def import_template(request):
+    require(can_edit_registry(request.user), _("You may not add enterprises."))
+    return xlsx_response(excel.ledger_template(user=request.user), "enterprise-ledger-template")
 
 
 @router.post(

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from anlan.core.choices import RegionLevel
 from anlan.core.models import Region
 from anlan.core.validators import normalize_mobile, normalize_uscc
 
@@ -68,6 +70,27 @@ COLUMNS: tuple[Column, ...] = (
     Column("principal_mobile", gettext_lazy("Principal's mobile"), 14),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+EXPORT_ONLY = {"seq"}
+TEMPLATE_ROWS = 5000  # rows of the template that carry the drop-down lists
+COLUMN_HINTS = {
+    "name": gettext_lazy("The registered name."),
+    "uscc": gettext_lazy(
+        "18 characters; the last is a check character. A known code updates that enterprise."
+    ),
+    "industry": gettext_lazy("Choose from the list."),
+    "industry_code": gettext_lazy("Optional, e.g. 0610 or B0610."),
+    "risk_flags": gettext_lazy("Names from the Options sheet, separated by 、 or commas."),
+    "region_code": gettext_lazy("A county, township or village code from the Regions sheet."),
+    "region_name": gettext_lazy("Optional when the code is given; a name alone must be unique."),
+    "address": gettext_lazy("Optional."),
+    "longitude": gettext_lazy("Decimal degrees, e.g. 111.77; give both coordinates or neither."),
+    "latitude": gettext_lazy("Decimal degrees, e.g. 36.85."),
+    "size": gettext_lazy("Choose from the list."),
+    "headcount": gettext_lazy("A whole number."),
+    "status": gettext_lazy("Choose from the list."),
+    "principal_name": gettext_lazy("Optional: the principal (主要负责人)."),
+    "principal_mobile": gettext_lazy("11-digit mobile number of the principal."),
+}
 
 
 def _labels_in_all_languages(text) -> set[str]:
@@ -126,6 +149,17 @@ def _cell_values(
     }
 
 
+def _style_header(ws, columns: list[Column]) -> None:
+    fill = PatternFill("solid", fgColor="1F4E79")
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+
+
 def parse_columns(raw: str | Iterable[str] | None) -> list[Column]:
     """Columns an officer chose, by key; unknown keys are refused naming them."""
     if not raw:
@@ -160,14 +194,7 @@ def export_enterprises(
     ws = wb.active
     ws.title = _("Enterprise ledger")[:31]
     ws.append([str(c.header) for c in columns])
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
+    _style_header(ws, columns)
     total = queryset.count()
     for done, enterprise in enumerate(queryset.iterator(chunk_size=500), start=1):
         values = _cell_values(enterprise, principals.get(enterprise.pk), done)
@@ -178,6 +205,82 @@ def export_enterprises(
     meta = wb.create_sheet(_("About")[:31])
     meta.append([_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     meta.append([_("Rows"), total])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def ledger_template(*, user) -> bytes:
+    """An empty ledger to fill in: the import columns, drop-down lists for the coded columns,
+    a sheet of instructions and a sheet of the regions the user may use."""
+    columns = [c for c in COLUMNS if c.key not in EXPORT_ONLY]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Enterprise ledger")[:31]
+    ws.append([str(c.header) for c in columns])
+    _style_header(ws, columns)
+
+    options = wb.create_sheet(_("Options")[:31])
+    lists = {
+        "industry": [str(label) for _v, label in EnterpriseIndustry.choices],
+        "size": [str(label) for _v, label in EnterpriseSize.choices],
+        "status": [str(label) for _v, label in EnterpriseStatus.choices],
+        "risk_flags": [str(label) for _v, label in EnterpriseRiskFlag.choices],
+    }
+    for index, (key, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        options.cell(row=1, column=index, value=str(COLUMN_BY_KEY[key].header)).font = Font(
+            bold=True
+        )
+        for row, value in enumerate(values, start=2):
+            options.cell(row=row, column=index, value=value)
+        options.column_dimensions[letter].width = 18
+        if key == "risk_flags":
+            continue  # several flags per cell: no drop-down, see the instructions
+        target = get_column_letter([c.key for c in columns].index(key) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{options.title}'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=not COLUMN_BY_KEY[key].required,
+            showErrorMessage=True,
+            errorTitle=str(COLUMN_BY_KEY[key].header),
+            error=_("Choose a value from the list."),
+        )
+        validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+        ws.add_data_validation(validation)
+
+    regions = wb.create_sheet(_("Regions")[:31])
+    regions.append(
+        [str(COLUMN_BY_KEY["region_code"].header), str(COLUMN_BY_KEY["region_name"].header)]
+    )
+    usable = Region.objects.visible_to(user).filter(
+        level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
+    )
+    for region in usable.order_by("code"):
+        regions.append([region.code, region.full_name])
+    regions.column_dimensions["A"].width = 16
+    regions.column_dimensions["B"].width = 40
+
+    notes = wb.create_sheet(_("Instructions")[:31])
+    notes.append([_("Column"), _("Required"), _("What to enter")])
+    for column in columns:
+        notes.append(
+            [
+                str(column.header),
+                _("yes") if column.required else "",
+                str(COLUMN_HINTS.get(column.key, "")),
+            ]
+        )
+    notes.append([])
+    notes.append(
+        [
+            _(
+                "One bad cell stops the whole import unless you choose to import the good rows; every bad cell is listed with its row, column and reason."
+            )
+        ]
+    )
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["C"].width = 80
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.enterprise_edit, name="create"),
     path("export.xlsx", views.enterprise_export, name="export"),
     path("import/", views.enterprise_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/persons/new/", views.person_edit, name="person_create"),

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlan.core.choices import RegionLevel
+from anlan.core.downloads import xlsx_response
 from anlan.core.history import entries_for
 from anlan.core.models import Region
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
@@ -231,12 +231,14 @@ def enterprise_export(request):
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:list")
     content = excel.export_enterprises(flt.apply(_visible(request)), columns=columns)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
-    return response
+    return xlsx_response(content, "enterprises")
+
+
+@login_required
+def import_template(request):
+    if not can_edit_registry(request.user):
+        raise PermissionDenied
+    return xlsx_response(excel.ledger_template(user=request.user), "enterprise-ledger-template")
 
 
 @login_required

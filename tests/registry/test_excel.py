@@ -195,3 +195,32 @@ def test_imported_enterprises_have_a_full_history(lingshi_regulator):
     latest = entries_for(mine.history.all(), model=Enterprise)[0]
     change = next(c for c in latest.changes if c.field == "risk_flags")
     assert "冲击地压" in change.old and "冲击地压" not in change.new
+
+
+def test_the_import_template_has_drop_downs_and_imports_once_filled(lingshi_regulator):
+    content = excel.ledger_template(user=lingshi_regulator)
+    wb = load_workbook(io.BytesIO(content))
+    sheet = wb.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["企业名称", "统一社会信用代码", "行业类别"] and "序号" not in header
+    lists = {
+        str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
+    industry_column = "C"
+    assert industry_column in lists and "选项" in lists[industry_column]
+    region_codes = [row[0] for row in wb["区划"].iter_rows(min_row=2, values_only=True)]
+    assert "140729" in region_codes and "140802" not in region_codes
+    row = dict.fromkeys(header, None)
+    row.update(
+        {
+            "企业名称": "模板企业（演示）",
+            "统一社会信用代码": make_uscc("140729"),
+            "行业类别": "冶金",
+            "所属区划代码": "140729",
+        }
+    )
+    sheet.append([row[h] for h in header])
+    out = io.BytesIO()
+    wb.save(out)
+    report = excel.import_enterprises(out.getvalue(), user=lingshi_regulator)
+    assert report.created == 1 and not report.errors

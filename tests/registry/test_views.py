@@ -226,7 +226,9 @@ def test_list_queries_do_not_grow_with_rows(lingshi, django_assert_max_num_queri
     from ..factories import EnterpriseFactory, township
 
     town = township()
-    village = Region.objects.create(code=town.code + "201", name="测试村", level="village", parent=town)
+    village = Region.objects.create(
+        code=town.code + "201", name="测试村", level="village", parent=town
+    )
     flag = RiskFlag.objects.get(code="high_gas")
     for enterprise in EnterpriseFactory.create_batch(25, region=village):
         enterprise.risk_flags.add(flag)
@@ -235,3 +237,13 @@ def test_list_queries_do_not_grow_with_rows(lingshi, django_assert_max_num_queri
     assert "晋中市灵石县测试镇测试村" in page.content.decode()
     with django_assert_max_num_queries(12):
         assert lingshi.get("/api/enterprises?limit=25").json()["count"] == 25
+
+
+def test_template_download_is_for_those_who_may_import(
+    lingshi, client, other_county_enterprise_manager
+):
+    response = lingshi.get(reverse("registry:import_template"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert "enterprise-ledger-template" in response["Content-Disposition"]
+    client.force_login(other_county_enterprise_manager)
+    assert client.get(reverse("registry:import_template")).status_code == 403

@@ -21,15 +21,24 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", help="Export what this user may see (default: admin)")
         parser.add_argument("--columns", default="", help="Comma-separated column keys")
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="Write the empty import template (drop-down lists, instructions) instead",
+        )
         parser.add_argument("--q", default="", help="Name, credit code or address contains")
         parser.add_argument("--region", default="", help="Region code; the whole subtree matches")
         parser.add_argument("--industry", default="", choices=["", *EnterpriseIndustry.values])
         parser.add_argument("--flag", default="", choices=["", *EnterpriseRiskFlag.values])
         parser.add_argument("--status", default="", choices=["", *EnterpriseStatus.values])
 
-    def handle(self, *args, file: Path, user=None, columns="", **options):
+    def handle(self, *args, file: Path, user=None, columns="", template=False, **options):
         console = Console(file=self.stdout._out, highlight=False)
         actor = acting_user(user)
+        if template:
+            file.write_bytes(excel.ledger_template(user=actor))
+            console.print(f"Wrote the import template to {file}.")
+            return
         try:
             chosen = excel.parse_columns(columns)
         except ValidationError as exc:
