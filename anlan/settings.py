@@ -117,6 +117,8 @@ TEMPLATES = [
 
 # Database: SQLite (WAL) under var/ by default; DATABASE_URL for PostgreSQL in production.
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'anlan.sqlite3'}"
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL),
