@@ -112,3 +112,23 @@ def test_cli_export_refuses_unknown_filter_values(tmp_path, system_admin):
     with pytest.raises(CommandError, match="region"):
         call_command("export_enterprises", str(tmp_path / "x.xlsx"), "--region", "999999")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_demo_loads_into_a_fresh_var_folder(tmp_path):
+    """`make demo` on a fresh clone: no var/ folder, no database yet."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    var = tmp_path / "var-does-not-exist-yet"
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update({"ANLAN_VAR_DIR": str(var), "ANLAN_DEBUG": "1"})
+    anlan = Path(sys.executable).with_name("anlan")
+    result = subprocess.run(
+        [str(anlan), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (var / "anlan.sqlite3").exists()
+    assert "lingshi" in result.stdout and "anlan-demo-2026" in result.stdout
