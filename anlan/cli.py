@@ -23,6 +23,7 @@ ALIASES = {
     ("import", "enterprises"): ["import_enterprises"],
     ("export", "enterprises"): ["export_enterprises"],
     ("token", "create"): ["token_create"],
+    ("user", "create"): ["user_create"],
     ("manage",): [],
 }
 

@@ -58,3 +58,25 @@ REGISTRY_EDITOR_ROLES = {
     UserRole.COUNTY_REGULATOR,
     UserRole.TOWNSHIP_SUPERVISOR,
 }
+
+# Who may manage whose accounts: a manager creates and edits accounts of these roles, with a
+# scope inside the manager's own. (The system administrator manages every role.)
+MANAGEABLE_ROLES = {
+    UserRole.CITY_ADMIN: {
+        UserRole.COUNTY_REGULATOR,
+        UserRole.TOWNSHIP_SUPERVISOR,
+        UserRole.GRID_MEMBER,
+        UserRole.ENTERPRISE_SAFETY,
+        UserRole.GUARANTOR,
+        UserRole.RESCUE_COMMANDER,
+        UserRole.MEMBER_UNIT_LIAISON,
+    },
+    UserRole.COUNTY_REGULATOR: {
+        UserRole.TOWNSHIP_SUPERVISOR,
+        UserRole.GRID_MEMBER,
+        UserRole.ENTERPRISE_SAFETY,
+        UserRole.GUARANTOR,
+        UserRole.RESCUE_COMMANDER,
+    },
+}
+USER_MANAGER_ROLES = {UserRole.SYSTEM_ADMIN, *MANAGEABLE_ROLES}

@@ -17,11 +17,13 @@ from .choices import (
     REGION_PREFIX_LENGTH,
     REGION_ROLES,
     TEAM_ROLES,
+    USER_MANAGER_ROLES,
     RegionLevel,
     UserRole,
 )
 from .regions import full_name_of
 from .scoping import scope_of
+from .validators import validate_mobile
 
 
 class RegionQuerySet(models.QuerySet):
@@ -131,7 +133,25 @@ class Region(models.Model):
         return other.prefix.startswith(self.prefix)
 
 
-class AnlanUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UserQuerySet:
+        """Accounts whose scope lies inside the user's; everyone else sees only themselves."""
+        scope = scope_of(user)
+        if scope.sees_all:
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role not in USER_MANAGER_ROLES or not scope.region_prefix:
+            return self.filter(pk=user.pk)
+        prefix = scope.region_prefix
+        return self.filter(
+            models.Q(region__prefix__startswith=prefix)
+            | models.Q(enterprise__region__prefix__startswith=prefix)
+            | models.Q(team__region__prefix__startswith=prefix)
+        )
+
+
+class AnlanUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
@@ -166,8 +186,13 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True, validators=[validate_mobile])
     is_demo = models.BooleanField(_("demo account"), default=False)
+    password_change_required = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator issues a temporary password."),
+    )
 
     objects = AnlanUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

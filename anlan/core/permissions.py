@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES
+from .choices import ENTERPRISE_ROLES, MANAGEABLE_ROLES, REGISTRY_EDITOR_ROLES, UserRole
 from .scoping import scope_of
 
 
@@ -39,3 +39,40 @@ def region_in_scope(user, region) -> bool:
 def require(condition: bool, message: str | None = None) -> None:
     if not condition:
         raise PermissionDenied(message or _("You may not make this change."))
+
+
+def manageable_roles(actor) -> set[str]:
+    """The roles whose accounts ``actor`` may create and edit."""
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    if actor.is_superuser or actor.role == UserRole.SYSTEM_ADMIN:
+        return set(UserRole.values)
+    return {str(r) for r in MANAGEABLE_ROLES.get(actor.role, set())}
+
+
+def can_manage_users(actor) -> bool:
+    return bool(manageable_roles(actor))
+
+
+def scope_region(user):
+    """The region a user's scope stands in (their region, enterprise's or team's), or None."""
+    if user.region_id:
+        return user.region
+    if user.enterprise_id:
+        return user.enterprise.region
+    if user.team_id:
+        return user.team.region
+    return None
+
+
+def can_manage(actor, target) -> bool:
+    """May ``actor`` edit, reset or deactivate ``target``'s account?"""
+    if target.pk == getattr(actor, "pk", None) or target.is_superuser and not actor.is_superuser:
+        return False
+    if target.role not in manageable_roles(actor):
+        return False
+    scope = scope_of(actor)
+    if scope.sees_all:
+        return True
+    region = scope_region(target)
+    return region is not None and region_in_scope(actor, region)

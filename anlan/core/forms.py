@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anlan.registry.models import Enterprise
+from anlan.rescue.models import Team
+
+from .choices import UserRole
+from .models import Region, User
+from .permissions import manageable_roles
+from .scoping import scope_of
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "mobile", "role", "region", "enterprise", "team"]
+        help_texts = {
+            "region": _("For regional roles: the city, county, township or village they cover."),
+            "enterprise": _("For enterprise roles."),
+            "team": _("For rescue-team commanders."),
+        }
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = manageable_roles(actor)
+        self.fields["role"].choices = [(v, label) for v, label in UserRole.choices if v in allowed]
+        scope = scope_of(actor)
+        regions = Region.objects.all()
+        if not scope.sees_all:
+            regions = regions.filter(prefix__startswith=scope.region_prefix or "-")
+        self.fields["region"].queryset = regions.order_by("code")
+        self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.full_name}"
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(actor).select_related(
+            "region"
+        )
+        self.fields["team"].queryset = Team.objects.visible_to(actor)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["username"].help_text = _("Letters, digits and @ . + - _ only.")
