@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 ALLOWED_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/healthz")
 
@@ -22,3 +25,16 @@ class PasswordChangeRequiredMiddleware:
         ):
             return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """The interface speaks LANGUAGE_CODE (Chinese by default) until the user picks another
+    language from the menu; the browser's Accept-Language is not consulted, so an officer on an
+    English-language browser still gets the Chinese interface the office works in."""
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not translation.check_for_language(language) or language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

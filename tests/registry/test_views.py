@@ -247,3 +247,10 @@ def test_template_download_is_for_those_who_may_import(
     assert "enterprise-ledger-template" in response["Content-Disposition"]
     client.force_login(other_county_enterprise_manager)
     assert client.get(reverse("registry:import_template")).status_code == 403
+
+
+def test_an_english_browser_still_gets_the_chinese_interface_until_it_asks(lingshi):
+    page = lingshi.get(reverse("registry:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "企业台账" in page.content.decode()
+    lingshi.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Enterprise ledger" in lingshi.get(reverse("registry:list")).content.decode()
