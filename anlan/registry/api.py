@@ -24,7 +24,7 @@ from .choices import (
     PersonPost,
 )
 from .filters import EnterpriseFilter
-from .models import Enterprise
+from .models import Enterprise, HazardSource
 
 router = Router(tags=["enterprises"])
 
@@ -156,6 +156,23 @@ class PersonIn(Schema):
     post: PersonPost
     id_number: str = Field("", max_length=30)
     mobile: str = Field(..., max_length=20)
+
+
+class PersonPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    post: PersonPost | None = None
+    id_number: str | None = Field(None, max_length=30)
+    mobile: str | None = Field(None, max_length=20)
+
+
+class HazardSourceIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    code: str = Field("", max_length=40)
+    level: HazardSourceLevel
+    description: str = Field("", max_length=5000)
+    principal: int = Field(..., description="Responsible person id (主要负责人)")
+    technical_lead: int = Field(..., description="Responsible person id (技术负责人)")
+    operations_lead: int = Field(..., description="Responsible person id (操作负责人)")
 
 
 class HistoryChangeOut(Schema):
@@ -298,6 +315,50 @@ def add_person(request, enterprise_id: int, payload: PersonIn):
     enterprise = get_object_or_404(_visible(request), pk=enterprise_id)
     person = services.save_person(user=request.user, enterprise=enterprise, data=payload.dict())
     return Status(201, person)
+
+
+@router.patch(
+    "/{int:enterprise_id}/persons/{int:person_id}",
+    response=PersonOut,
+    summary="Change a responsible person",
+)
+def update_person(request, enterprise_id: int, person_id: int, payload: PersonPatch):
+    enterprise = get_object_or_404(_visible(request), pk=enterprise_id)
+    person = get_object_or_404(enterprise.responsible_persons, pk=person_id)
+    data = payload.dict(exclude_unset=True)
+    return services.save_person(user=request.user, enterprise=enterprise, data=data, person=person)
+
+
+@router.delete(
+    "/{int:enterprise_id}/persons/{int:person_id}",
+    response={204: None},
+    summary="Remove a responsible person (not while they guarantee a hazard source)",
+)
+def delete_person(request, enterprise_id: int, person_id: int):
+    enterprise = get_object_or_404(_visible(request), pk=enterprise_id)
+    person = get_object_or_404(enterprise.responsible_persons, pk=person_id)
+    services.delete_person(user=request.user, person=person)
+    return Status(204, None)
+
+
+@router.post(
+    "/{int:enterprise_id}/hazard-sources",
+    response={201: HazardSourceOut},
+    summary="Add a major hazard source with its three guarantors",
+)
+def add_hazard_source(request, enterprise_id: int, payload: HazardSourceIn):
+    enterprise = get_object_or_404(_visible(request), pk=enterprise_id)
+    data = payload.dict()
+    persons = {p.pk: p for p in enterprise.responsible_persons.all()}
+    errors = {}
+    for field in HazardSource.GUARANTOR_FIELDS:
+        data[field] = persons.get(data[field])
+        if data[field] is None:
+            errors[field] = _("The guarantor must be a responsible person of this enterprise.")
+    if errors:
+        raise ValidationError(errors)
+    source = services.save_hazard_source(user=request.user, enterprise=enterprise, data=data)
+    return Status(201, source)
 
 
 @router.get(

@@ -150,3 +150,49 @@ def test_openapi_document_is_served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/enterprises" in response.json()["paths"]
+
+
+def test_persons_and_hazard_sources_through_the_api(api, client, lingshi_mine, lingshi_regulator):
+    from anlan.core.models import ApiToken
+
+    _, raw = ApiToken.issue(user=lingshi_regulator, name="t2")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    person = api.post(
+        f"/api/enterprises/{lingshi_mine.pk}/persons",
+        {"name": "钱七", "post": "principal", "mobile": "13900002222"},
+    ).json()
+    changed = client.patch(
+        f"/api/enterprises/{lingshi_mine.pk}/persons/{person['id']}",
+        {"mobile": "13900003333"},
+        content_type="application/json",
+        **auth,
+    )
+    assert changed.status_code == 200 and changed.json()["mobile"] == "13900003333"
+    wrong = api.post(
+        f"/api/enterprises/{lingshi_mine.pk}/hazard-sources",
+        {
+            "name": "液氨罐区",
+            "level": 2,
+            "principal": person["id"],
+            "technical_lead": 999999,
+            "operations_lead": person["id"],
+        },
+    )
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "technical_lead"
+    created = api.post(
+        f"/api/enterprises/{lingshi_mine.pk}/hazard-sources",
+        {
+            "name": "液氨罐区",
+            "level": 2,
+            "principal": person["id"],
+            "technical_lead": person["id"],
+            "operations_lead": person["id"],
+        },
+    )
+    assert created.status_code == 201 and created.json()["principal"] == "钱七"
+    # A guarantor cannot be removed while they guarantee a hazard source.
+    blocked = client.delete(f"/api/enterprises/{lingshi_mine.pk}/persons/{person['id']}", **auth)
+    assert blocked.status_code == 422
+    detail = api.get(f"/api/enterprises/{lingshi_mine.pk}").json()
+    assert detail["hazard_sources"][0]["name"] == "液氨罐区"
+    assert "major_hazard_source" in detail["risk_flags"]
