@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,3 +39,35 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse a NUL character (\\0) in the path, a query parameter or a JSON body: no field may
+    hold one, and PostgreSQL would refuse it deep inside a query. Forms already refuse it field
+    by field (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._find(request)
+        if where is None:
+            return self.get_response(request)
+        message = translation.gettext(
+            "The request contains a NUL character (\\0) in %(where)s."
+        ) % {"where": where[-1]}
+        if request.path.startswith("/api/"):
+            body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
+            return JsonResponse(body, status=422)
+        return HttpResponseBadRequest(message)
+
+    @staticmethod
+    def _find(request) -> tuple[str, ...] | None:
+        if "\x00" in request.path:
+            return ("path", request.path.replace("\x00", "\\0"))
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return ("query", name.replace("\x00", "\\0"))
+        if request.content_type == "application/json" and b"\\u0000" in request.body:
+            return ("body",)
+        return None

@@ -483,7 +483,16 @@ def import_enterprises(
         raise LedgerFileError(
             _("The header row lacks the column(s): %s.") % "、".join(str(c.header) for c in missing)
         )
-    body = [r for r in rows if r and any(_text(v) for v in r)]
+    body = []
+    limit = settings.ANLAN_MAX_IMPORT_ROWS
+    for r in rows:
+        if r and any(_text(v) for v in r):
+            body.append(r)
+            if len(body) > limit:
+                raise LedgerFileError(
+                    _("The ledger has more than %(limit)d rows; split it into smaller files.")
+                    % {"limit": limit}
+                )
     if not body:
         raise LedgerFileError(_("The ledger has a header but no rows."))
     parser = _RowParser(user)

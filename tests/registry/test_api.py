@@ -196,3 +196,20 @@ def test_persons_and_hazard_sources_through_the_api(api, client, lingshi_mine, l
     detail = api.get(f"/api/enterprises/{lingshi_mine.pk}").json()
     assert detail["hazard_sources"][0]["name"] == "液氨罐区"
     assert "major_hazard_source" in detail["risk_flags"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/regions?parent=%00", "/api/enterprises?q=a%00b", "/api/regions/14%0007"]
+)
+def test_nul_characters_are_refused_naming_where(api, url):
+    response = api.get(url)
+    assert response.status_code == 422
+    assert "空字符" in response.json()["detail"][0]["msg"]
+
+
+def test_nul_characters_in_a_json_body_are_refused(api):
+    response = api.post(
+        "/api/enterprises",
+        {"name": "a\u0000b", "uscc": "x", "industry": "other", "region": "140729"},
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body"]

@@ -224,3 +224,12 @@ def test_the_import_template_has_drop_downs_and_imports_once_filled(lingshi_regu
     wb.save(out)
     report = excel.import_enterprises(out.getvalue(), user=lingshi_regulator)
     assert report.created == 1 and not report.errors
+
+
+def test_a_ledger_over_the_row_limit_is_refused_whole(lingshi_regulator, settings):
+    settings.ANLAN_MAX_IMPORT_ROWS = 3
+    with pytest.raises(excel.LedgerFileError, match="3"):
+        excel.import_enterprises(
+            workbook([good_row(f"企业{i}") for i in range(4)]), user=lingshi_regulator
+        )
+    assert not Enterprise.objects.exists()
