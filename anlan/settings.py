@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "anlan.core",
     "anlan.rescue",
     "anlan.registry",
+    "anlan.hazards",
     "anlan.reports",
 ]
 

@@ -1,0 +1,275 @@
+"""Every change to a hazard goes through these functions (web, API, CLI and jobs alike).
+
+Who may do what:
+- report: anyone signed in whose jurisdiction covers the enterprise or place;
+- verify / reject / merge / assign the plan / accept: regulators (township supervisor and above)
+  whose jurisdiction covers the hazard; an enterprise's safety manager may also run the whole loop
+  for a 一般 hazard of their own enterprise found by its self-inspection or an internal report;
+- accept a 重大 hazard: a county regulator or above;
+- start rectifying / request acceptance: the enterprise's own users, or a regulator in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES, UserRole
+from anlan.core.permissions import region_in_scope, require
+from anlan.core.scoping import scope_of
+from anlan.core.uploads import CheckedUpload
+
+from . import workflow
+from .choices import AttachmentKind, HazardChannel, HazardLevel
+from .choices import HazardStatus as S
+from .models import Hazard, HazardAttachment, HazardTransition, RectificationPlan, local_today
+
+REPORT_FIELDS = (
+    "enterprise",
+    "place_name",
+    "address",
+    "region",
+    "latitude",
+    "longitude",
+    "description",
+    "category",
+    "level",
+    "basis",
+    "channel",
+    "found_at",
+    "found_by",
+)
+PLAN_FIELDS = (
+    "measures",
+    "responsible_person",
+    "responsible_mobile",
+    "funds",
+    "deadline",
+    "contingency",
+    "goals",
+    "materials",
+    "interim_measures",
+)
+SELF_MANAGED_CHANNELS = {HazardChannel.SELF_INSPECTION, HazardChannel.INTERNAL_REPORT}
+COUNTY_OR_ABOVE = {UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN, UserRole.COUNTY_REGULATOR}
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def _covers(user, hazard_or_fields) -> bool:
+    scope = scope_of(user)
+    if scope.sees_all:
+        return True
+    enterprise = getattr(hazard_or_fields, "enterprise", None)
+    if scope.enterprise_id:
+        return enterprise is not None and enterprise.pk == scope.enterprise_id
+    region = getattr(hazard_or_fields, "region", None)
+    return region is not None and region_in_scope(user, region)
+
+
+def can_govern(user, hazard: Hazard) -> bool:
+    """Verify, reject, merge, assign the plan, accept (subject to the 重大 rule)."""
+    if not getattr(user, "is_authenticated", False) or not _covers(user, hazard):
+        return False
+    if user.is_superuser or user.role in REGISTRY_EDITOR_ROLES:
+        return True
+    return (
+        user.role == UserRole.ENTERPRISE_SAFETY
+        and hazard.level == HazardLevel.GENERAL
+        and hazard.channel in SELF_MANAGED_CHANNELS
+    )
+
+
+def can_rectify(user, hazard: Hazard) -> bool:
+    if not getattr(user, "is_authenticated", False) or not _covers(user, hazard):
+        return False
+    return user.is_superuser or user.role in REGISTRY_EDITOR_ROLES or user.role in ENTERPRISE_ROLES
+
+
+def can_accept(user, hazard: Hazard) -> bool:
+    if not can_govern(user, hazard):
+        return False
+    if hazard.level == HazardLevel.MAJOR:
+        return user.is_superuser or user.role in COUNTY_OR_ABOVE
+    return True
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _attach(hazard, files: Iterable[CheckedUpload], *, kind, user, transition=None) -> list:
+    out = []
+    for upload in files:
+        attachment = HazardAttachment(
+            hazard=hazard,
+            transition=transition,
+            kind=kind,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            extension=upload.extension,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+        out.append(attachment)
+    return out
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    return reason
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+@transaction.atomic
+def report_hazard(*, user, data: dict[str, Any], photos: Iterable[CheckedUpload] = ()) -> Hazard:
+    hazard = Hazard(reported_by=user)
+    for field in REPORT_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(hazard, field, data[field])
+    if hazard.enterprise_id and not hazard.region_id:
+        hazard.region = hazard.enterprise.region
+    errors = {}
+    try:
+        hazard.full_clean(exclude=["code"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors and not _covers(user, hazard):
+        field = "enterprise" if hazard.enterprise_id else "region"
+        errors[field] = [_("This is outside your jurisdiction.")]
+    if errors:
+        raise ValidationError(errors)
+    hazard.save()
+    hazard.code = f"YH{hazard.found_at:%Y}{hazard.pk:08d}"
+    Hazard.objects.filter(pk=hazard.pk).update(code=hazard.code)
+    first = HazardTransition.objects.create(
+        hazard=hazard, from_status="", to_status=S.REPORTED, actor=user, reason=""
+    )
+    _attach(hazard, photos, kind=AttachmentKind.PHOTO, user=user, transition=first)
+    return hazard
+
+
+@transaction.atomic
+def verify_hazard(*, hazard: Hazard, user, level: str | None = None, reason: str = "") -> Hazard:
+    require(can_govern(user, hazard), _("You may not verify this hazard."))
+    fields = {}
+    if level is not None:
+        if level not in HazardLevel.values:
+            raise ValidationError({"level": _("Unknown level.")})
+        fields["level"] = level
+    workflow.transition(hazard, S.VERIFIED, user=user, reason=reason, **fields)
+    return hazard
+
+
+@transaction.atomic
+def reject_hazard(*, hazard: Hazard, user, reason: str) -> Hazard:
+    require(can_govern(user, hazard), _("You may not reject this hazard."))
+    workflow.transition(hazard, S.REJECTED, user=user, reason=_required_reason(reason))
+    return hazard
+
+
+@transaction.atomic
+def merge_hazard(*, hazard: Hazard, into: Hazard, user, reason: str = "") -> Hazard:
+    """Record ``hazard`` as a duplicate of ``into``; both reports stay on record."""
+    require(can_govern(user, hazard), _("You may not merge this hazard."))
+    if into.pk == hazard.pk or into.duplicate_of_id == hazard.pk:
+        raise ValidationError({"into": _("A hazard cannot be a duplicate of itself.")})
+    if not into.is_open:
+        raise ValidationError({"into": _("Merge into a hazard that is still open.")})
+    if not _covers(user, into):
+        raise ValidationError({"into": _("This is outside your jurisdiction.")})
+    workflow.transition(hazard, S.MERGED, user=user, reason=reason, duplicate_of=into)
+    return hazard
+
+
+def _validate_plan(hazard: Hazard, plan: RectificationPlan) -> None:
+    errors = {}
+    try:
+        plan.full_clean(exclude=["hazard"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if isinstance(plan.deadline, date) and plan.deadline <= local_today():
+        errors.setdefault("deadline", []).append(_("The deadline must be after today."))
+    if hazard.level == HazardLevel.MAJOR:
+        for field in RectificationPlan.MAJOR_FIELDS:
+            if not (getattr(plan, field) or "").strip():
+                errors.setdefault(field, []).append(_("A major hazard's plan needs this."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assign_plan(*, hazard: Hazard, user, plan: dict[str, Any], reason: str = "") -> Hazard:
+    """Set the 五定 plan and its deadline, and hand the hazard over for rectification."""
+    require(can_govern(user, hazard), _("You may not assign this hazard."))
+    record = getattr(hazard, "plan", None) or RectificationPlan(hazard=hazard)
+    for field in PLAN_FIELDS:
+        if field in plan:
+            value = plan[field]
+            setattr(
+                record, field, "" if value is None and field not in ("funds", "deadline") else value
+            )
+    _validate_plan(hazard, record)
+    workflow.transition(hazard, S.ASSIGNED, user=user, reason=reason, deadline=record.deadline)
+    record.save()
+    return hazard
+
+
+@transaction.atomic
+def start_rectifying(*, hazard: Hazard, user, reason: str = "") -> Hazard:
+    require(can_rectify(user, hazard), _("You may not rectify this hazard."))
+    workflow.transition(hazard, S.RECTIFYING, user=user, reason=reason)
+    return hazard
+
+
+@transaction.atomic
+def request_acceptance(
+    *, hazard: Hazard, user, reason: str = "", evidence: Iterable[CheckedUpload] = ()
+) -> Hazard:
+    """Report the rectification done, with photos or documents of the rectified state."""
+    require(can_rectify(user, hazard), _("You may not rectify this hazard."))
+    evidence = list(evidence)
+    has_evidence = hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists()
+    if not evidence and not has_evidence:
+        raise ValidationError(
+            {"evidence": _("Attach at least one photo or document of the rectified state.")}
+        )
+    step = workflow.transition(hazard, S.ACCEPTANCE_REQUESTED, user=user, reason=reason)
+    _attach(hazard, evidence, kind=AttachmentKind.EVIDENCE, user=user, transition=step)
+    return hazard
+
+
+@transaction.atomic
+def accept_hazard(*, hazard: Hazard, user, reason: str = "") -> Hazard:
+    """Acceptance passed: close the hazard (销号). Needs evidence of the rectified state."""
+    require(
+        can_accept(user, hazard),
+        _("A major hazard is accepted by a county regulator or above.")
+        if hazard.level == HazardLevel.MAJOR and can_govern(user, hazard)
+        else _("You may not accept this hazard."),
+    )
+    if not hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists():
+        raise ValidationError({"evidence": _("There is no evidence of the rectified state.")})
+    workflow.transition(hazard, S.CLOSED, user=user, reason=reason)
+    return hazard
+
+
+@transaction.atomic
+def fail_acceptance(*, hazard: Hazard, user, reason: str) -> Hazard:
+    """Acceptance failed: back to rectifying, saying what is still wrong."""
+    require(can_accept(user, hazard), _("You may not accept this hazard."))
+    workflow.transition(hazard, S.RECTIFYING, user=user, reason=_required_reason(reason))
+    return hazard

@@ -1,0 +1,273 @@
+"""The hazard lifecycle through its services: the closed loop and every refused move."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from anlan.core.choices import UserRole
+from anlan.core.uploads import check_upload
+from anlan.hazards import services, workflow
+from anlan.hazards.choices import HazardStatus as S
+from anlan.hazards.models import Hazard
+
+from ..factories import make_user, township
+from .conftest import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+TOMORROW = timezone.localdate() + dt.timedelta(days=30)
+
+
+@pytest.fixture
+def grid_member(db):
+    town = township()
+    from anlan.core.models import Region
+
+    village = Region.objects.create(
+        code=town.code + "201", name="测试村", level="village", parent=town
+    )
+    return make_user("grid-1", UserRole.GRID_MEMBER, region=village)
+
+
+@pytest.fixture
+def mine_manager(lingshi_mine):
+    return make_user("mine-safety", UserRole.ENTERPRISE_SAFETY, enterprise=lingshi_mine)
+
+
+def report(user, enterprise, photo=None, **overrides):
+    data = {
+        "enterprise": enterprise,
+        "description": "井下皮带机头未设置防护罩",
+        "category": "equipment",
+        "channel": "department_patrol",
+    }
+    data.update(overrides)
+    return services.report_hazard(user=user, data=data, photos=[photo] if photo else [])
+
+
+def plan(**overrides):
+    data = {
+        "measures": "加装防护罩并设置警示标志",
+        "responsible_person": "李四",
+        "responsible_mobile": "13900001111",
+        "funds": "5000",
+        "deadline": TOMORROW,
+        "contingency": "整改期间停机并设专人监护",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_closed_loop_from_report_to_closure(
+    lingshi_regulator, mine_manager, lingshi_mine, photo, evidence
+):
+    hazard = report(lingshi_regulator, lingshi_mine, photo)
+    assert hazard.code.startswith("YH") and hazard.status == S.REPORTED
+    assert hazard.region == lingshi_mine.region
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=plan())
+    assert hazard.deadline == TOMORROW
+    services.start_rectifying(hazard=hazard, user=mine_manager)
+    services.request_acceptance(
+        hazard=hazard, user=mine_manager, evidence=[evidence], reason="已加装"
+    )
+    services.accept_hazard(hazard=hazard, user=lingshi_regulator, reason="现场验收合格")
+    hazard.refresh_from_db()
+    assert hazard.status == S.CLOSED and hazard.closed_at is not None
+    timeline = [(t.from_status, t.to_status, t.actor.username) for t in hazard.transitions.all()]
+    assert timeline == [
+        ("", "reported", "lingshi-regulator"),
+        ("reported", "verified", "lingshi-regulator"),
+        ("verified", "assigned", "lingshi-regulator"),
+        ("assigned", "rectifying", "mine-safety"),
+        ("rectifying", "acceptance_requested", "mine-safety"),
+        ("acceptance_requested", "closed", "lingshi-regulator"),
+    ]
+    kinds = sorted(a.kind for a in hazard.attachments.all())
+    assert kinds == ["evidence", "photo"]
+
+
+def test_failed_acceptance_sends_it_back_with_the_reason(lingshi_regulator, lingshi_mine, evidence):
+    hazard = report(lingshi_regulator, lingshi_mine)
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=plan())
+    services.start_rectifying(hazard=hazard, user=lingshi_regulator)
+    services.request_acceptance(hazard=hazard, user=lingshi_regulator, evidence=[evidence])
+    with pytest.raises(ValidationError) as exc:
+        services.fail_acceptance(hazard=hazard, user=lingshi_regulator, reason="")
+    assert "reason" in exc.value.message_dict
+    services.fail_acceptance(hazard=hazard, user=lingshi_regulator, reason="防护罩未固定")
+    assert hazard.status == S.RECTIFYING
+    assert hazard.transitions.last().reason == "防护罩未固定"
+
+
+ALL = list(S)
+
+
+@pytest.mark.parametrize("start", ALL)
+@pytest.mark.parametrize("target", ALL)
+def test_every_jump_outside_the_table_is_refused(lingshi_regulator, lingshi_mine, start, target):
+    if target in workflow.ALLOWED[start]:
+        return
+    hazard = report(lingshi_regulator, lingshi_mine)
+    Hazard.objects.filter(pk=hazard.pk).update(status=start)
+    hazard.refresh_from_db()
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.transition(hazard, target, user=lingshi_regulator)
+    hazard.refresh_from_db()
+    assert hazard.status == start and hazard.transitions.count() == 1
+
+
+def test_a_stale_copy_cannot_overwrite_someone_elses_move(lingshi_regulator, lingshi_mine):
+    hazard = report(lingshi_regulator, lingshi_mine)
+    stale = Hazard.objects.get(pk=hazard.pk)
+    services.reject_hazard(hazard=hazard, user=lingshi_regulator, reason="不属实")
+    with pytest.raises(workflow.TransitionRefused) as exc:
+        services.verify_hazard(hazard=stale, user=lingshi_regulator)
+    assert exc.value.code == "concurrent_change"
+    assert Hazard.objects.get(pk=hazard.pk).status == S.REJECTED
+
+
+def test_plan_needs_every_part_of_wu_ding_and_a_future_deadline(lingshi_regulator, lingshi_mine):
+    hazard = report(lingshi_regulator, lingshi_mine)
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    with pytest.raises(ValidationError) as exc:
+        services.assign_plan(
+            hazard=hazard,
+            user=lingshi_regulator,
+            plan=plan(
+                measures="", contingency="", deadline=timezone.localdate() - dt.timedelta(days=1)
+            ),
+        )
+    assert {"measures", "contingency", "deadline"} <= set(exc.value.message_dict)
+    hazard.refresh_from_db()
+    assert hazard.status == S.VERIFIED and not hasattr(hazard, "plan")
+
+
+def test_a_major_hazard_plan_needs_goals_materials_and_interim_measures(
+    lingshi_regulator, lingshi_mine
+):
+    hazard = report(lingshi_regulator, lingshi_mine, level="major")
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    with pytest.raises(ValidationError) as exc:
+        services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=plan())
+    assert {"goals", "materials", "interim_measures"} <= set(exc.value.message_dict)
+
+
+def test_closing_needs_evidence_of_the_rectified_state(lingshi_regulator, lingshi_mine):
+    hazard = report(lingshi_regulator, lingshi_mine)
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=plan())
+    services.start_rectifying(hazard=hazard, user=lingshi_regulator)
+    with pytest.raises(ValidationError) as exc:
+        services.request_acceptance(hazard=hazard, user=lingshi_regulator)
+    assert "evidence" in exc.value.message_dict
+    assert Hazard.objects.get(pk=hazard.pk).status == S.RECTIFYING
+
+
+def test_a_major_hazard_is_accepted_by_the_county_not_the_township(
+    lingshi_regulator, lingshi_mine, evidence
+):
+    supervisor = make_user("town-sup", UserRole.TOWNSHIP_SUPERVISOR, region=township())
+    hazard = report(lingshi_regulator, lingshi_mine, level="major")
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    major_plan = plan(goals="消除隐患", materials="防护罩两套", interim_measures="停机")
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=major_plan)
+    services.start_rectifying(hazard=hazard, user=lingshi_regulator)
+    services.request_acceptance(hazard=hazard, user=lingshi_regulator, evidence=[evidence])
+    # The township supervisor's scope is a township the mine is not in; give the mine one.
+    lingshi_mine.region = supervisor.region
+    lingshi_mine.save()
+    Hazard.objects.filter(pk=hazard.pk).update(region=supervisor.region)
+    hazard.refresh_from_db()
+    with pytest.raises(PermissionDenied, match="县级"):
+        services.accept_hazard(hazard=hazard, user=supervisor)
+    services.accept_hazard(hazard=hazard, user=lingshi_regulator)
+    assert hazard.status == S.CLOSED
+
+
+def test_enterprise_runs_its_own_self_inspection_loop_for_general_hazards(
+    mine_manager, lingshi_mine, evidence
+):
+    hazard = report(mine_manager, lingshi_mine, channel="self_inspection")
+    services.verify_hazard(hazard=hazard, user=mine_manager)
+    services.assign_plan(hazard=hazard, user=mine_manager, plan=plan())
+    services.start_rectifying(hazard=hazard, user=mine_manager)
+    services.request_acceptance(hazard=hazard, user=mine_manager, evidence=[evidence])
+    services.accept_hazard(hazard=hazard, user=mine_manager)
+    assert hazard.status == S.CLOSED
+
+
+def test_enterprise_cannot_verify_a_regulators_finding(
+    mine_manager, lingshi_regulator, lingshi_mine
+):
+    hazard = report(lingshi_regulator, lingshi_mine, channel="law_enforcement")
+    with pytest.raises(PermissionDenied):
+        services.verify_hazard(hazard=hazard, user=mine_manager)
+
+
+def test_reports_outside_the_jurisdiction_are_refused(
+    grid_member, yuncheng_plant, lingshi_regulator
+):
+    with pytest.raises(ValidationError) as exc:
+        report(lingshi_regulator, yuncheng_plant)
+    assert "enterprise" in exc.value.message_dict
+    assert not Hazard.objects.exists()
+
+
+def test_a_public_place_needs_its_name_and_region(grid_member):
+    with pytest.raises(ValidationError) as exc:
+        services.report_hazard(
+            user=grid_member,
+            data={
+                "description": "图书馆安全出口被杂物堵塞",
+                "category": "fire",
+                "channel": "grid_member",
+            },
+        )
+    assert {"place_name", "region"} <= set(exc.value.message_dict)
+    hazard = services.report_hazard(
+        user=grid_member,
+        data={
+            "description": "图书馆安全出口被杂物堵塞",
+            "category": "fire",
+            "channel": "grid_member",
+            "place_name": "村文化活动室",
+            "region": grid_member.region,
+        },
+    )
+    assert hazard.place == "村文化活动室"
+
+
+def test_merging_keeps_both_reports(lingshi_regulator, lingshi_mine):
+    first = report(lingshi_regulator, lingshi_mine)
+    second = report(lingshi_regulator, lingshi_mine, channel="grid_member")
+    services.merge_hazard(hazard=second, into=first, user=lingshi_regulator, reason="同一问题")
+    assert second.status == S.MERGED and second.duplicate_of == first
+    assert list(first.duplicates.all()) == [second]
+    with pytest.raises(ValidationError):
+        services.merge_hazard(hazard=first, into=first, user=lingshi_regulator)
+
+
+def test_overdue_is_derived_from_the_deadline_and_today(lingshi_regulator, lingshi_mine):
+    hazard = report(lingshi_regulator, lingshi_mine)
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=plan())
+    assert not hazard.is_overdue and not Hazard.objects.overdue().exists()
+    with time_machine.travel(
+        dt.datetime.combine(TOMORROW + dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC)
+    ):
+        assert Hazard.objects.get(pk=hazard.pk).is_overdue
+        assert list(Hazard.objects.overdue()) == [hazard]
+
+
+def test_uploads_are_checked_by_content():
+    with pytest.raises(ValidationError, match="不是照片"):
+        check_upload(b"MZ\x90\x00 this is an exe", "photo.jpg")
+    with pytest.raises(ValidationError, match="为空"):
+        check_upload(b"", "empty.jpg")
+    assert check_upload(jpeg_bytes(), "x.png").content_type == "image/jpeg"
+    assert check_upload(b"%PDF-1.4\n%...", "report.pdf").extension == ".pdf"
