@@ -222,6 +222,7 @@ def assign_plan(*, hazard: Hazard, user, plan: dict[str, Any], reason: str = "")
             setattr(
                 record, field, "" if value is None and field not in ("funds", "deadline") else value
             )
+    workflow.check(hazard, S.ASSIGNED)
     _validate_plan(hazard, record)
     workflow.transition(hazard, S.ASSIGNED, user=user, reason=reason, deadline=record.deadline)
     record.save()
@@ -241,6 +242,7 @@ def request_acceptance(
 ) -> Hazard:
     """Report the rectification done, with photos or documents of the rectified state."""
     require(can_rectify(user, hazard), _("You may not rectify this hazard."))
+    workflow.check(hazard, S.ACCEPTANCE_REQUESTED)
     evidence = list(evidence)
     has_evidence = hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists()
     if not evidence and not has_evidence:
@@ -261,6 +263,7 @@ def accept_hazard(*, hazard: Hazard, user, reason: str = "") -> Hazard:
         if hazard.level == HazardLevel.MAJOR and can_govern(user, hazard)
         else _("You may not accept this hazard."),
     )
+    workflow.check(hazard, S.CLOSED)
     if not hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists():
         raise ValidationError({"evidence": _("There is no evidence of the rectified state.")})
     workflow.transition(hazard, S.CLOSED, user=user, reason=reason)
@@ -273,3 +276,12 @@ def fail_acceptance(*, hazard: Hazard, user, reason: str) -> Hazard:
     require(can_accept(user, hazard), _("You may not accept this hazard."))
     workflow.transition(hazard, S.RECTIFYING, user=user, reason=_required_reason(reason))
     return hazard
+
+
+@transaction.atomic
+def add_photos(*, hazard: Hazard, user, photos: Iterable[CheckedUpload]) -> list:
+    """More photos or documents of the hazard itself, while it is open."""
+    require(_covers(user, hazard), _("You may not change this hazard."))
+    if not hazard.is_open:
+        raise ValidationError({"files": _("This hazard is no longer open.")})
+    return _attach(hazard, photos, kind=AttachmentKind.PHOTO, user=user)

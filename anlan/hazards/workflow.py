@@ -33,6 +33,16 @@ class TransitionRefused(ValidationError):
     """The move is not allowed from the hazard's current status, or someone moved it first."""
 
 
+def check(hazard: Hazard, to: str) -> None:
+    """Refuse now a move the table does not allow, before other preconditions are checked."""
+    if to not in ALLOWED.get(hazard.status, set()):
+        raise TransitionRefused(
+            _("A hazard that is “%(current)s” cannot become “%(to)s”.")
+            % {"current": S(hazard.status).label, "to": S(to).label},
+            code="invalid_transition",
+        )
+
+
 def transition(hazard: Hazard, to: str, *, user, reason: str = "", **fields) -> HazardTransition:
     """Move ``hazard`` to ``to`` (setting ``fields`` too) and record who, when and why.
 
@@ -40,12 +50,7 @@ def transition(hazard: Hazard, to: str, *, user, reason: str = "", **fields) -> 
     does not allow, or when the hazard's status changed since it was read.
     """
     current = hazard.status
-    if to not in ALLOWED.get(current, set()):
-        raise TransitionRefused(
-            _("A hazard that is “%(current)s” cannot become “%(to)s”.")
-            % {"current": S(current).label, "to": S(to).label},
-            code="invalid_transition",
-        )
+    check(hazard, to)
     now = timezone.now()
     updates = {"status": to, "updated_at": now, **fields}
     if to == S.CLOSED:
