@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("anlan.reports.urls")),
     path("", include("anlan.core.urls")),
     path("enterprises/", include("anlan.registry.urls")),
+    path("hazards/", include("anlan.hazards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
