@@ -221,17 +221,17 @@ class HazardTransition(models.Model):
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(
-        _("from"), max_length=24, choices=HazardStatus.choices, blank=True
+        _("from status"), max_length=24, choices=HazardStatus.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=24, choices=HazardStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=24, choices=HazardStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("acted by"),
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("acted at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
 
     class Meta:
