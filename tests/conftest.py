@@ -6,7 +6,15 @@
 # DATABASE_URL is set) and write nothing under var/.
 import os
 
+import pytest
+
 os.environ.setdefault("ANLAN_ALLOW_INSECURE_KEY", "1")
 # --- end of test environment -----------------------------------------------------------------
 
 pytest_plugins = ["tests.personas"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

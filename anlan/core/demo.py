@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core.choices import RegionLevel, UserRole
 from anlan.core.models import Region, User
 from anlan.core.validators import id_check_char, uscc_check_char
+from anlan.hazards.demo import build_demo_hazards
 from anlan.registry.choices import (
     EnterpriseIndustry,
     EnterpriseRiskFlag,
@@ -300,13 +301,14 @@ STEPS = (
     _("Major hazard sources"),
     _("Rescue teams"),
     _("Demo logins"),
+    _("Hazards in every state"),
 )
 
 
 class _Counter:
     def __init__(self):
         self.created = dict.fromkeys(
-            ("regions", "enterprises", "persons", "hazard_sources", "teams", "users"), 0
+            ("regions", "enterprises", "persons", "hazard_sources", "teams", "users", "hazards"), 0
         )
 
 
@@ -547,6 +549,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
         step(4)
         logins = _build_users(counter, regions, enterprises, persons, teams)
         step(5)
+        # The city administrator works the demo hazards through their lifecycle.
+        regulator = User.objects.get(username="city")
+        counter.created["hazards"] = build_demo_hazards(enterprises=enterprises, actor=regulator)
+        step(6)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

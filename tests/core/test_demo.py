@@ -136,3 +136,17 @@ def test_demo_command_loads_and_lists_logins_without_serving():
     text = out.getvalue()
     assert DEMO_PASSWORD in text and "lingshi" in text and "rescue" in text
     assert Enterprise.objects.filter(is_demo=True).count() == len(ENTERPRISES)
+
+
+def test_demo_has_hazards_in_every_state_with_real_timelines(demo):
+    from anlan.hazards.choices import HazardStatus
+    from anlan.hazards.models import Hazard
+
+    statuses = set(Hazard.objects.values_list("status", flat=True))
+    assert statuses == set(HazardStatus.values)
+    closed = Hazard.objects.filter(status="closed").first()
+    assert [t.to_status for t in closed.transitions.all()][-1] == "closed"
+    assert closed.attachments.filter(kind="evidence").exists()
+    before = Hazard.objects.count()
+    build_demo()
+    assert Hazard.objects.count() == before

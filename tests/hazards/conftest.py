@@ -6,11 +6,6 @@ from PIL import Image
 from anlan.core.uploads import check_upload
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def jpeg_bytes(colour=(200, 40, 40)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (32, 24), colour).save(buf, "JPEG")
