@@ -9,6 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.pagination import Pagination
 from anlan.core.uploads import check_upload
@@ -16,6 +17,7 @@ from anlan.registry.models import Enterprise
 
 from . import services
 from .choices import AttachmentKind, HazardCategory, HazardChannel, HazardLevel, HazardStatus
+from .excel import export_hazards
 from .filters import HazardFilter, counts_by_status
 from .models import Hazard
 
@@ -189,6 +191,12 @@ def _detail(request, hazard_id: int) -> Hazard:
 @paginate(Pagination)
 def list_hazards(request, filters: Query[HazardFilterIn]):
     return HazardFilter.from_params(filters.dict(exclude_none=True)).apply(_visible(request))
+
+
+@router.get("/export.xlsx", summary="The hazard ledger as Excel (same filters as the list)")
+def export_xlsx(request, filters: Query[HazardFilterIn]):
+    flt = HazardFilter.from_params(filters.dict(exclude_none=True))
+    return xlsx_response(export_hazards(flt.apply(_visible(request))), "hazards")
 
 
 @router.get("/counts", response=CountsOut, summary="Counts per status for the same filters")

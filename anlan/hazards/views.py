@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.uploads import check_upload
 
 from . import services
 from .choices import HazardChannel, HazardLevel, HazardStatus
+from .excel import export_hazards
 from .filters import SORTS, HazardFilter, counts_by_status
 from .forms import HazardReportForm, MultipleFileField, PlanForm
 from .models import Hazard
@@ -60,6 +62,13 @@ def hazard_list(request):
             .order_by("code"),
         },
     )
+
+
+@login_required
+def hazard_export(request):
+    """The ledger as Excel: the same rows as the list with the same filters."""
+    flt = HazardFilter.from_params(request.GET)
+    return xlsx_response(export_hazards(flt.apply(_visible(request))), "hazards")
 
 
 @login_required

@@ -20,11 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from anlan.core.choices import RegionLevel
+from anlan.core.excel import Column, style_header
 from anlan.core.models import Region
 from anlan.core.validators import normalize_mobile, normalize_uscc
 
@@ -41,14 +42,6 @@ from .models import Enterprise, ResponsiblePerson, RiskFlag
 XLSX_MAGIC = b"PK\x03\x04"
 IN_CHUNK = 900
 FLAG_SEPARATORS = ("、", "，", ",", ";", "；", "/")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: Any  # lazy translation
-    width: int = 14
-    required: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -149,17 +142,6 @@ def _cell_values(
     }
 
 
-def _style_header(ws, columns: list[Column]) -> None:
-    fill = PatternFill("solid", fgColor="1F4E79")
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-
-
 def parse_columns(raw: str | Iterable[str] | None) -> list[Column]:
     """Columns an officer chose, by key; unknown keys are refused naming them."""
     if not raw:
@@ -194,7 +176,7 @@ def export_enterprises(
     ws = wb.active
     ws.title = _("Enterprise ledger")[:31]
     ws.append([str(c.header) for c in columns])
-    _style_header(ws, columns)
+    style_header(ws, columns)
     total = queryset.count()
     for done, enterprise in enumerate(queryset.iterator(chunk_size=500), start=1):
         values = _cell_values(enterprise, principals.get(enterprise.pk), done)
@@ -218,7 +200,7 @@ def ledger_template(*, user) -> bytes:
     ws = wb.active
     ws.title = _("Enterprise ledger")[:31]
     ws.append([str(c.header) for c in columns])
-    _style_header(ws, columns)
+    style_header(ws, columns)
 
     options = wb.create_sheet(_("Options")[:31])
     lists = {

@@ -122,3 +122,17 @@ def test_other_countys_hazards_and_their_photos_are_not_found(
         client_yanhu.get(reverse("hazards:attachment", args=[hazard.pk, attachment.pk])).status_code
         == 200
     )
+
+
+def test_ledger_exports_to_excel_with_the_same_filters(lingshi, lingshi_mine):
+    import io
+
+    from openpyxl import load_workbook
+
+    for level in ("general", "major"):
+        lingshi.post(reverse("hazards:report"), report_form(lingshi_mine, level=level))
+    response = lingshi.get(reverse("hazards:export"), {"level": "major"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "编号", "企业或场所")
+    assert len(rows) == 2 and rows[1][6] == "重大隐患"
