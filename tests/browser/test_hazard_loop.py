@@ -1,0 +1,99 @@
+"""A grid member reports a hazard from a phone with a photo; the county verifies and assigns
+the plan; the enterprise rectifies with evidence; the county accepts and closes it."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from anlan.core.choices import UserRole
+from anlan.core.models import Region
+from anlan.hazards.models import Hazard
+
+from ..factories import LINGSHI, EnterpriseFactory, make_user, region, township
+from ..hazards.conftest import jpeg_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(transactional_db, tmp_path, settings):
+    from anlan.core.regions import load_regions, read_region_rows
+    from anlan.registry.choices import EnterpriseRiskFlag
+    from anlan.registry.models import RiskFlag
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_regions(Region, read_region_rows())
+    for code in EnterpriseRiskFlag.values:
+        RiskFlag.objects.get_or_create(code=code)
+    town = township()
+    village = Region.objects.create(
+        code=town.code + "201", name="东沟村", level="village", parent=town
+    )
+    mine = EnterpriseFactory(name="东沟煤业（演示）", region=village)
+    return {
+        "grid": make_user("grid-b", UserRole.GRID_MEMBER, region=village),
+        "county": make_user("county-b", UserRole.COUNTY_REGULATOR, region=region(LINGSHI)),
+        "mine": make_user("mine-b", UserRole.ENTERPRISE_SAFETY, enterprise=mine),
+        "enterprise": mine,
+    }
+
+
+def sign_in(page, live_server, user):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", f"pw-{user.username}")
+    page.click("main button[type=submit]")
+    expect(page.get_by_test_id("whoami")).to_contain_text(user.username)
+
+
+def test_hazard_closed_loop_from_a_phone_report(phone, live_server, people, tmp_path):
+    page = phone
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(jpeg_bytes())
+    evidence = tmp_path / "整改后.jpg"
+    evidence.write_bytes(jpeg_bytes((20, 160, 20)))
+
+    sign_in(page, live_server, people["grid"])
+    page.goto(f"{live_server.url}/hazards/new/")
+    page.select_option("#id_enterprise", label=people["enterprise"].name)
+    page.fill("#id_description", "巷道口堆放易燃物")
+    page.select_option("#id_category", "fire")
+    page.select_option("#id_channel", "grid_member")
+    page.set_input_files("#id_photos", str(photo))
+    page.click("main button[type=submit]")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已上报")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hazard = Hazard.objects.get()
+    detail = f"{live_server.url}/hazards/{hazard.pk}/"
+
+    sign_in(page, live_server, people["county"])
+    page.goto(detail)
+    page.click("text=核实")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已核实")
+    deadline = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    page.fill("#id_measures", "清理易燃物并设置禁烟标志")
+    page.fill("#id_responsible_person", "王五")
+    page.fill("#id_funds", "500")
+    page.fill("#id_deadline", deadline)
+    page.fill("#id_contingency", "现场设专人看护")
+    page.click("text=下达整改")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已下达整改")
+
+    sign_in(page, live_server, people["mine"])
+    page.goto(detail)
+    page.click("text=开始整改")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("整改中")
+    page.set_input_files("#evidence", str(evidence))
+    page.fill("input[name=reason]", "已清理完毕")
+    page.click("text=申请验收")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("待验收")
+
+    sign_in(page, live_server, people["county"])
+    page.goto(detail)
+    page.click("text=验收通过并销号")
+    expect(page.get_by_test_id("hazard-status")).to_have_text("已销号")
+    expect(page.get_by_test_id("timeline")).to_contain_text("已清理完毕")
+    expect(page.locator("img[alt='现场.jpg']")).to_be_visible()
