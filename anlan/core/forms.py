@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anlan.registry.models import Enterprise
@@ -38,3 +39,13 @@ class UserForm(forms.ModelForm):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         self.fields["username"].help_text = _("Letters, digits and @ . + - _ only.")
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's validation errors on the form: each on its field where the form has
+    that field, the rest at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -5,6 +5,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,41 @@ from .choices import (
 from .regions import full_name_of
 from .scoping import scope_of
 from .validators import validate_mobile
+
+
+class Located(models.Model):
+    """Optional coordinates (WGS-84 decimal degrees), given both or neither."""
+
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def location_errors(self) -> dict:
+        """The "both or neither" rule, for the model's clean()."""
+        if (self.latitude is None) != (self.longitude is None):
+            field = "longitude" if self.longitude is None else "latitude"
+            return {field: _("Give both latitude and longitude, or neither.")}
+        return {}
 
 
 class RegionQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .choices import UserRole
-from .forms import UserForm
+from .forms import UserForm, add_service_errors
 from .models import User
 from .permissions import can_manage, can_manage_users
 
@@ -86,8 +86,7 @@ def user_edit(request, pk=None):
                 actor=request.user, data=form.cleaned_data, user=user
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if password:
                 return render(

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anlan.core.models import Located
 from anlan.core.scoping import scope_of
 
 from .choices import (
@@ -47,7 +48,7 @@ class HazardQuerySet(models.QuerySet):
         return self.filter(status__in=DEADLINE_STATUSES, deadline__lt=today or local_today())
 
 
-class Hazard(models.Model):
+class Hazard(Located):
     """A hidden hazard (事故隐患), from whatever channel it was found through."""
 
     code = models.CharField(
@@ -70,22 +71,6 @@ class Hazard(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="hazards"
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     description = models.TextField(_("description"), max_length=5000)
     category = models.CharField(_("category"), max_length=24, choices=HazardCategory.choices)
@@ -149,9 +134,7 @@ class Hazard(models.Model):
             errors["place_name"] = _("Name the place when no enterprise applies.")
         if self.enterprise_id and self.region_id and self.region_id != self.enterprise.region_id:
             errors["region"] = _("The region must be the enterprise's region.")
-        if (self.latitude is None) != (self.longitude is None):
-            field = "longitude" if self.longitude is None else "latitude"
-            errors[field] = _("Give both latitude and longitude, or neither.")
+        errors.update(self.location_errors())
         if self.found_at and self.found_at > timezone.now() + timezone.timedelta(minutes=5):
             errors["found_at"] = _("The time found cannot be in the future.")
         if errors:

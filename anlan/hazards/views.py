@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlan.core.downloads import xlsx_response
+from anlan.core.forms import add_service_errors
 from anlan.core.models import Region
 from anlan.core.uploads import check_upload
 
@@ -80,8 +81,7 @@ def hazard_report(request):
             photos = _uploads(form.cleaned_data["photos"], "photos")
             hazard = services.report_hazard(user=request.user, data=data, photos=photos)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Reported as %(code)s.") % {"code": hazard.code})
             return redirect("hazards:detail", pk=hazard.pk)

@@ -3,13 +3,13 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anlan.core.choices import RegionLevel
+from anlan.core.models import Located
 from anlan.core.scoping import scope_of
 from anlan.core.validators import (
     mask_id_number,
@@ -83,7 +83,7 @@ class RiskFlag(models.Model):
         return RISK_FLAG_COLOURS.get(self.code, "secondary")
 
 
-class Enterprise(models.Model):
+class Enterprise(Located):
     name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(
         _("unified social credit code"),
@@ -109,22 +109,6 @@ class Enterprise(models.Model):
         related_name="enterprises",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     size = models.CharField(
         _("size"), max_length=10, choices=EnterpriseSize.choices, default=EnterpriseSize.SMALL
     )
@@ -156,19 +140,13 @@ class Enterprise(models.Model):
         self.uscc = normalize_uscc(self.uscc)
         if self.region_id and self.region.level not in ENTERPRISE_REGION_LEVELS:
             errors["region"] = _("An enterprise belongs to a county, township or village.")
-        if (self.latitude is None) != (self.longitude is None):
-            field = "longitude" if self.longitude is None else "latitude"
-            errors[field] = _("Give both latitude and longitude, or neither.")
+        errors.update(self.location_errors())
         if errors:
             raise ValidationError(errors)
 
     @property
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "secondary")
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 class ScopedByEnterpriseQuerySet(models.QuerySet):

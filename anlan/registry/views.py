@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anlan.core.choices import RegionLevel
 from anlan.core.downloads import xlsx_response
+from anlan.core.forms import add_service_errors
 from anlan.core.history import entries_for
 from anlan.core.models import Region
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
@@ -110,11 +111,7 @@ def _save_form_with_service(form, save):
     try:
         return save()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_service_errors(form, exc)
     return None
 
 
