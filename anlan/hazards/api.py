@@ -104,6 +104,27 @@ class AttachmentOut(Schema):
         return f"/api/hazards/{obj.hazard_id}/attachments/{obj.pk}"
 
 
+class ListingOut(Schema):
+    authority_code: str
+    authority_name: str
+    listed_at: date
+    deadline: date
+    delisted_at: datetime | None
+
+    @staticmethod
+    def resolve_authority_code(obj):
+        return obj.authority.code
+
+    @staticmethod
+    def resolve_authority_name(obj):
+        return obj.authority.full_name
+
+
+class ListingIn(Schema):
+    authority: str = Field(..., description="Code of the supervising county or city")
+    deadline: date
+
+
 class HazardDetailOut(HazardOut):
     address: str
     latitude: Decimal | None
@@ -112,12 +133,17 @@ class HazardDetailOut(HazardOut):
     found_by: str
     duplicate_of_id: int | None
     plan: PlanOut | None
+    listing: ListingOut | None
     transitions: list[TransitionOut]
     attachments: list[AttachmentOut]
 
     @staticmethod
     def resolve_plan(obj):
         return getattr(obj, "plan", None)
+
+    @staticmethod
+    def resolve_listing(obj):
+        return getattr(obj, "listing", None)
 
     @staticmethod
     def resolve_transitions(obj):
@@ -184,7 +210,7 @@ def _get(request, hazard_id: int) -> Hazard:
 
 
 def _detail(request, hazard_id: int) -> Hazard:
-    return _visible(request).select_related("plan").get(pk=hazard_id)
+    return _visible(request).select_related("plan", "listing__authority").get(pk=hazard_id)
 
 
 @router.get("", response=list[HazardOut], summary="The hazard ledger (scoped, filtered)")
@@ -293,6 +319,22 @@ def assign_plan(request, hazard_id: int, payload: PlanIn):
     reason = plan.pop("reason")
     services.assign_plan(
         hazard=_get(request, hazard_id), user=request.user, plan=plan, reason=reason
+    )
+    return _detail(request, hazard_id)
+
+
+@router.post(
+    "/{int:hazard_id}/listing",
+    response=HazardDetailOut,
+    summary="List a 重大 hazard for supervision (挂牌督办)",
+)
+def list_for_supervision(request, hazard_id: int, payload: ListingIn):
+    authority = Region.objects.filter(code=payload.authority).first()
+    services.list_for_supervision(
+        hazard=_get(request, hazard_id),
+        user=request.user,
+        authority=authority,
+        deadline=payload.deadline,
     )
     return _detail(request, hazard_id)
 

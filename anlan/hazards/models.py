@@ -266,3 +266,49 @@ class HazardAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SupervisionListing(models.Model):
+    """挂牌督办: a 重大 hazard listed by a county or city authority, which alone may accept its
+    rectification; closing the hazard delists it (摘牌)."""
+
+    hazard = models.OneToOneField(
+        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="listing"
+    )
+    authority = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("supervising authority"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The county or city whose government supervises the rectification."),
+    )
+    listed_at = models.DateField(_("listed on"), default=local_today)
+    deadline = models.DateField(_("supervision deadline"))
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("listed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
+    delisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delisted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supervision listing (挂牌督办)")
+        verbose_name_plural = _("supervision listings (挂牌督办)")
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code} · {self.authority.full_name}"
+
+    @property
+    def filing_due(self):
+        """Filing with the safety committee office is due this many days after listing."""
+        return self.listed_at + timezone.timedelta(days=settings.ANLAN_LISTING_FILING_DAYS)

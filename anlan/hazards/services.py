@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES, UserRole
+from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES, RegionLevel, UserRole
 from anlan.core.permissions import region_in_scope, require
 from anlan.core.scoping import scope_of
 from anlan.core.uploads import CheckedUpload
@@ -28,7 +28,14 @@ from anlan.core.uploads import CheckedUpload
 from . import workflow
 from .choices import AttachmentKind, HazardChannel, HazardLevel
 from .choices import HazardStatus as S
-from .models import Hazard, HazardAttachment, HazardTransition, RectificationPlan, local_today
+from .models import (
+    Hazard,
+    HazardAttachment,
+    HazardTransition,
+    RectificationPlan,
+    SupervisionListing,
+    local_today,
+)
 
 REPORT_FIELDS = (
     "enterprise",
@@ -94,11 +101,30 @@ def can_rectify(user, hazard: Hazard) -> bool:
 
 
 def can_accept(user, hazard: Hazard) -> bool:
+    """A 一般 hazard: whoever governs it. A 重大 hazard: its supervising authority only — the
+    county or city that listed it (挂牌督办) — or, before it is listed, a county regulator or
+    above."""
     if not can_govern(user, hazard):
         return False
-    if hazard.level == HazardLevel.MAJOR:
-        return user.is_superuser or user.role in COUNTY_OR_ABOVE
-    return True
+    if hazard.level != HazardLevel.MAJOR:
+        return True
+    if user.is_superuser or user.role == UserRole.SYSTEM_ADMIN:
+        return True
+    if user.role not in COUNTY_OR_ABOVE:
+        return False
+    listing = getattr(hazard, "listing", None)
+    return listing is None or (
+        user.region_id is not None and user.region_id == listing.authority_id
+    )
+
+
+def can_list(user, hazard: Hazard) -> bool:
+    """County regulators and city administrators list 重大 hazards of their jurisdiction."""
+    return (
+        hazard.level == HazardLevel.MAJOR
+        and can_govern(user, hazard)
+        and (user.is_superuser or user.role in COUNTY_OR_ABOVE)
+    )
 
 
 # ---------------------------------------------------------------- helpers
@@ -257,17 +283,58 @@ def request_acceptance(
 @transaction.atomic
 def accept_hazard(*, hazard: Hazard, user, reason: str = "") -> Hazard:
     """Acceptance passed: close the hazard (销号). Needs evidence of the rectified state."""
-    require(
-        can_accept(user, hazard),
-        _("A major hazard is accepted by a county regulator or above.")
-        if hazard.level == HazardLevel.MAJOR and can_govern(user, hazard)
-        else _("You may not accept this hazard."),
-    )
+    listing = getattr(hazard, "listing", None)
+    if not can_accept(user, hazard):
+        if hazard.level == HazardLevel.MAJOR and listing is not None and can_govern(user, hazard):
+            message = _("Only the supervising authority, %(authority)s, accepts this hazard.") % {
+                "authority": listing.authority.full_name
+            }
+        elif hazard.level == HazardLevel.MAJOR and can_govern(user, hazard):
+            message = _("A major hazard is accepted by a county regulator or above.")
+        else:
+            message = _("You may not accept this hazard.")
+        raise PermissionDenied(message)
     workflow.check(hazard, S.CLOSED)
+    if hazard.level == HazardLevel.MAJOR and listing is None:
+        raise ValidationError(
+            {
+                "listing": _(
+                    "A major hazard is closed only after it has been listed for supervision (挂牌督办)."
+                )
+            }
+        )
     if not hazard.attachments.filter(kind=AttachmentKind.EVIDENCE).exists():
         raise ValidationError({"evidence": _("There is no evidence of the rectified state.")})
     workflow.transition(hazard, S.CLOSED, user=user, reason=reason)
+    if listing is not None:
+        # Closing delists it (摘牌); the record stays, with who and when.
+        listing.delisted_at, listing.delisted_by = hazard.closed_at, user
+        listing.save(update_fields=["delisted_at", "delisted_by"])
     return hazard
+
+
+@transaction.atomic
+def list_for_supervision(*, hazard: Hazard, user, authority, deadline: date) -> SupervisionListing:
+    """挂牌督办: the county or city ``authority`` supervises this 重大 hazard until it is closed."""
+    require(can_list(user, hazard), _("You may not list this hazard for supervision."))
+    errors = {}
+    if getattr(hazard, "listing", None) is not None:
+        errors["hazard"] = _("This hazard is already listed.")
+    if not hazard.is_open or hazard.status == S.REPORTED:
+        errors["hazard"] = _("Only a verified, open hazard can be listed.")
+    if authority is None or authority.level not in (RegionLevel.COUNTY, RegionLevel.CITY):
+        errors["authority"] = _("The supervising authority is a county or a city.")
+    elif not authority.contains(hazard.region):
+        errors["authority"] = _("The hazard is not in this authority's area.")
+    elif not region_in_scope(user, authority) and not scope_of(user).sees_all:
+        errors["authority"] = _("This is outside your jurisdiction.")
+    if not isinstance(deadline, date) or deadline <= local_today():
+        errors["deadline"] = _("The deadline must be after today.")
+    if errors:
+        raise ValidationError(errors)
+    return SupervisionListing.objects.create(
+        hazard=hazard, authority=authority, deadline=deadline, listed_by=user
+    )
 
 
 @transaction.atomic

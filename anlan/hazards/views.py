@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,7 @@ def hazard_report(request):
 
 @login_required
 def hazard_detail(request, pk):
-    hazard = get_object_or_404(_visible(request).select_related("plan"), pk=pk)
+    hazard = get_object_or_404(_visible(request).select_related("plan", "listing"), pk=pk)
     context = _detail_context(request, hazard)
     if hazard.status == HazardStatus.VERIFIED and context["can_govern"]:
         context["plan_form"] = PlanForm(hazard=hazard, instance=getattr(hazard, "plan", None))
@@ -102,6 +103,7 @@ ACTIONS = {
     "reject",
     "merge",
     "plan",
+    "listing",
     "start",
     "request_acceptance",
     "accept",
@@ -140,6 +142,15 @@ def hazard_action(request, pk, action):
                     status=200,
                 )
             services.assign_plan(hazard=hazard, user=user, plan=form.cleaned_data, reason=reason)
+        elif action == "listing":
+            authority = Region.objects.filter(code=post.get("authority", "")).first()
+            try:
+                deadline = parse_date(post.get("deadline") or "")
+            except ValueError:
+                deadline = None
+            services.list_for_supervision(
+                hazard=hazard, user=user, authority=authority, deadline=deadline
+            )
         elif action == "start":
             services.start_rectifying(hazard=hazard, user=user, reason=reason)
         elif action == "request_acceptance":
@@ -178,6 +189,16 @@ def _detail_context(request, hazard):
         "can_rectify": services.can_rectify(user, hazard),
         "can_accept": services.can_accept(user, hazard),
         "levels": HazardLevel.choices,
+        "listing": getattr(hazard, "listing", None),
+        "can_list": services.can_list(user, hazard)
+        and getattr(hazard, "listing", None) is None
+        and hazard.is_open
+        and hazard.status != HazardStatus.REPORTED,
+        "authorities": [
+            r
+            for r in hazard.region.ancestors() + [hazard.region]
+            if r.level in ("county", "city") and (user.is_superuser or r.contains(hazard.region))
+        ],
     }
 
 

@@ -153,3 +153,14 @@ def test_grid_member_reports_a_public_place(client, lingshi_regulator):
     )
     assert response.status_code == 201 and response.json()["place"] == "村文化活动室"
     assert Api(client, lingshi_regulator).get("/api/hazards").json()["count"] == 1
+
+
+def test_listing_a_major_hazard_through_the_api(county, lingshi_mine):
+    hazard = new_hazard(county, lingshi_mine, level="major").json()
+    url = f"/api/hazards/{hazard['id']}"
+    county.post(url + "/verify")
+    deadline = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+    bad = county.post(url + "/listing", {"authority": "140700", "deadline": deadline})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "authority"
+    listed = county.post(url + "/listing", {"authority": "140729", "deadline": deadline}).json()
+    assert listed["listing"]["authority_name"] == "晋中市灵石县"

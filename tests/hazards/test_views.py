@@ -136,3 +136,24 @@ def test_ledger_exports_to_excel_with_the_same_filters(lingshi, lingshi_mine):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "编号", "企业或场所")
     assert len(rows) == 2 and rows[1][6] == "重大隐患"
+
+
+def test_listing_from_the_detail_page(lingshi, lingshi_mine):
+    lingshi.post(reverse("hazards:report"), report_form(lingshi_mine, level="major"))
+    hazard = Hazard.objects.get()
+    lingshi.post(reverse("hazards:action", args=[hazard.pk, "verify"]))
+    page = lingshi.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert "挂牌督办" in page
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    page = lingshi.post(
+        reverse("hazards:action", args=[hazard.pk, "listing"]),
+        {"authority": "140729", "deadline": deadline},
+        follow=True,
+    ).content.decode()
+    assert 'data-testid="listing"' in page and "晋中市灵石县" in page
+    page = lingshi.post(
+        reverse("hazards:action", args=[hazard.pk, "listing"]),
+        {"authority": "140729", "deadline": "2026-99-99"},
+        follow=True,
+    ).content.decode()
+    assert "该隐患已挂牌督办" in page

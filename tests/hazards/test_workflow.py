@@ -13,7 +13,7 @@ from anlan.hazards import services, workflow
 from anlan.hazards.choices import HazardStatus as S
 from anlan.hazards.models import Hazard
 
-from ..factories import make_user, township
+from ..factories import LINGSHI, make_user, region, township
 from .conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
@@ -168,25 +168,64 @@ def test_closing_needs_evidence_of_the_rectified_state(lingshi_regulator, lingsh
     assert Hazard.objects.get(pk=hazard.pk).status == S.RECTIFYING
 
 
-def test_a_major_hazard_is_accepted_by_the_county_not_the_township(
-    lingshi_regulator, lingshi_mine, evidence
+def major_hazard_awaiting_acceptance(regulator, enterprise, evidence):
+    hazard = report(regulator, enterprise, level="major")
+    services.verify_hazard(hazard=hazard, user=regulator)
+    major_plan = plan(goals="消除隐患", materials="防护罩两套", interim_measures="停机")
+    services.assign_plan(hazard=hazard, user=regulator, plan=major_plan)
+    services.start_rectifying(hazard=hazard, user=regulator)
+    services.request_acceptance(hazard=hazard, user=regulator, evidence=[evidence])
+    return hazard
+
+
+def test_a_major_hazard_is_closed_only_after_listing_and_by_its_authority(
+    lingshi_regulator, city_admin, lingshi_mine, evidence
 ):
     supervisor = make_user("town-sup", UserRole.TOWNSHIP_SUPERVISOR, region=township())
-    hazard = report(lingshi_regulator, lingshi_mine, level="major")
-    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
-    major_plan = plan(goals="消除隐患", materials="防护罩两套", interim_measures="停机")
-    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=major_plan)
-    services.start_rectifying(hazard=hazard, user=lingshi_regulator)
-    services.request_acceptance(hazard=hazard, user=lingshi_regulator, evidence=[evidence])
-    # The township supervisor's scope is a township the mine is not in; give the mine one.
-    lingshi_mine.region = supervisor.region
-    lingshi_mine.save()
-    Hazard.objects.filter(pk=hazard.pk).update(region=supervisor.region)
-    hazard.refresh_from_db()
-    with pytest.raises(PermissionDenied, match="县级"):
-        services.accept_hazard(hazard=hazard, user=supervisor)
+    hazard = major_hazard_awaiting_acceptance(lingshi_regulator, lingshi_mine, evidence)
+    with pytest.raises(ValidationError) as exc:
+        services.accept_hazard(hazard=hazard, user=lingshi_regulator)
+    assert "listing" in exc.value.message_dict
+    listing = services.list_for_supervision(
+        hazard=hazard, user=lingshi_regulator, authority=region(LINGSHI), deadline=TOMORROW
+    )
+    assert listing.filing_due > listing.listed_at
+    # Neither the township nor the city may accept what the county supervises.
+    for outsider in (supervisor, city_admin):
+        with pytest.raises(PermissionDenied):
+            services.accept_hazard(hazard=hazard, user=outsider)
     services.accept_hazard(hazard=hazard, user=lingshi_regulator)
+    listing.refresh_from_db()
     assert hazard.status == S.CLOSED
+    assert listing.delisted_at == hazard.closed_at and listing.delisted_by == lingshi_regulator
+
+
+def test_listing_rules(lingshi_regulator, city_admin, lingshi_mine, evidence):
+    general = report(lingshi_regulator, lingshi_mine)
+    with pytest.raises(PermissionDenied):
+        services.list_for_supervision(
+            hazard=general, user=lingshi_regulator, authority=region(LINGSHI), deadline=TOMORROW
+        )
+    major = report(lingshi_regulator, lingshi_mine, level="major")
+    services.verify_hazard(hazard=major, user=lingshi_regulator)
+    with pytest.raises(ValidationError) as exc:
+        services.list_for_supervision(
+            hazard=major, user=lingshi_regulator, authority=region("140700"), deadline=TOMORROW
+        )
+    assert "authority" in exc.value.message_dict  # the city is above a county regulator
+    with pytest.raises(ValidationError) as exc:
+        services.list_for_supervision(
+            hazard=major, user=city_admin, authority=region("140802"), deadline=TOMORROW
+        )
+    assert "authority" in exc.value.message_dict  # not where the hazard is
+    listing = services.list_for_supervision(
+        hazard=major, user=city_admin, authority=region("140700"), deadline=TOMORROW
+    )
+    assert listing.authority.level == "city"
+    with pytest.raises(ValidationError):
+        services.list_for_supervision(
+            hazard=major, user=city_admin, authority=region("140700"), deadline=TOMORROW
+        )
 
 
 def test_enterprise_runs_its_own_self_inspection_loop_for_general_hazards(
