@@ -202,3 +202,5 @@ ANLAN_PAGE_SIZE = env_int("ANLAN_PAGE_SIZE", 25)
 # 挂牌督办 (supervision listing of 重大 hazards) time limits, in days. Local rules differ
 # (REFERENCE.md §5.5 gives Qingdao's and Hubei's); the default follows Qingdao's.
 ANLAN_LISTING_FILING_DAYS = env_int("ANLAN_LISTING_FILING_DAYS", 3)
+# A listed hazard's deadline extension must be asked for at least this many days before it.
+ANLAN_LISTED_EXTENSION_NOTICE_DAYS = env_int("ANLAN_LISTED_EXTENSION_NOTICE_DAYS", 20)

@@ -125,6 +125,27 @@ class ListingIn(Schema):
     deadline: date
 
 
+class ExtensionOut(Schema):
+    id: int
+    old_deadline: date
+    new_deadline: date
+    reason: str
+    status: str
+    decision_note: str
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+class ExtensionIn(Schema):
+    new_deadline: date
+    reason: str = Field(..., max_length=2000)
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
 class HazardDetailOut(HazardOut):
     address: str
     latitude: Decimal | None
@@ -134,12 +155,17 @@ class HazardDetailOut(HazardOut):
     duplicate_of_id: int | None
     plan: PlanOut | None
     listing: ListingOut | None
+    extensions: list[ExtensionOut]
     transitions: list[TransitionOut]
     attachments: list[AttachmentOut]
 
     @staticmethod
     def resolve_plan(obj):
         return getattr(obj, "plan", None)
+
+    @staticmethod
+    def resolve_extensions(obj):
+        return list(obj.extensions.all())
 
     @staticmethod
     def resolve_listing(obj):
@@ -335,6 +361,30 @@ def list_for_supervision(request, hazard_id: int, payload: ListingIn):
         user=request.user,
         authority=authority,
         deadline=payload.deadline,
+    )
+    return _detail(request, hazard_id)
+
+
+@router.post(
+    "/{int:hazard_id}/extensions",
+    response=HazardDetailOut,
+    summary="Ask to move the rectification deadline",
+)
+def request_extension(request, hazard_id: int, payload: ExtensionIn):
+    services.request_extension(hazard=_get(request, hazard_id), user=request.user, **payload.dict())
+    return _detail(request, hazard_id)
+
+
+@router.post(
+    "/{int:hazard_id}/extensions/{int:extension_id}/decision",
+    response=HazardDetailOut,
+    summary="Approve or refuse an extension request",
+)
+def decide_extension(request, hazard_id: int, extension_id: int, payload: DecisionIn):
+    hazard = _get(request, hazard_id)
+    extension = get_object_or_404(hazard.extensions, pk=extension_id)
+    services.decide_extension(
+        extension=extension, user=request.user, approve=payload.approve, note=payload.note
     )
     return _detail(request, hazard_id)
 

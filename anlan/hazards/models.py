@@ -312,3 +312,58 @@ class SupervisionListing(models.Model):
     def filing_due(self):
         """Filing with the safety committee office is due this many days after listing."""
         return self.listed_at + timezone.timedelta(days=settings.ANLAN_LISTING_FILING_DAYS)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class DeadlineExtension(models.Model):
+    """A request to move a rectification deadline, and the decision on it."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    old_deadline = models.DateField(_("old deadline"))
+    new_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_hazard",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code}: {self.old_deadline} → {self.new_deadline}"

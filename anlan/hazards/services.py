@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES, RegionLevel, UserRole
@@ -26,9 +28,11 @@ from anlan.core.scoping import scope_of
 from anlan.core.uploads import CheckedUpload
 
 from . import workflow
-from .choices import AttachmentKind, HazardChannel, HazardLevel
+from .choices import DEADLINE_STATUSES, AttachmentKind, HazardChannel, HazardLevel
 from .choices import HazardStatus as S
 from .models import (
+    DeadlineExtension,
+    ExtensionStatus,
     Hazard,
     HazardAttachment,
     HazardTransition,
@@ -352,3 +356,71 @@ def add_photos(*, hazard: Hazard, user, photos: Iterable[CheckedUpload]) -> list
     if not hazard.is_open:
         raise ValidationError({"files": _("This hazard is no longer open.")})
     return _attach(hazard, photos, kind=AttachmentKind.PHOTO, user=user)
+
+
+@transaction.atomic
+def request_extension(
+    *, hazard: Hazard, user, new_deadline: date, reason: str
+) -> DeadlineExtension:
+    """Ask to move the rectification deadline: before it passes (for a listed hazard, at least
+    ANLAN_LISTED_EXTENSION_NOTICE_DAYS before), to a later date, one request at a time."""
+    require(can_rectify(user, hazard), _("You may not rectify this hazard."))
+    errors: dict[str, str] = {}
+    today = local_today()
+    if hazard.status not in DEADLINE_STATUSES or hazard.deadline is None:
+        raise ValidationError(_("Only a hazard under rectification has a deadline to extend."))
+    if hazard.deadline < today:
+        errors["new_deadline"] = _(
+            "The deadline has already passed; an extension is asked for before it."
+        )
+    elif getattr(hazard, "listing", None) is not None:
+        notice = settings.ANLAN_LISTED_EXTENSION_NOTICE_DAYS
+        if (hazard.deadline - today).days < notice:
+            errors["new_deadline"] = _(
+                "A listed hazard's extension is asked for at least %(days)d days before the deadline."
+            ) % {"days": notice}
+    if not isinstance(new_deadline, date) or new_deadline <= hazard.deadline:
+        errors.setdefault("new_deadline", _("The new deadline must be after the current one."))
+    if not (reason or "").strip():
+        errors["reason"] = _("Give a reason.")
+    if hazard.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        errors["hazard"] = _("An extension request is already waiting for a decision.")
+    if errors:
+        raise ValidationError(errors)
+    return DeadlineExtension.objects.create(
+        hazard=hazard,
+        old_deadline=hazard.deadline,
+        new_deadline=new_deadline,
+        reason=reason.strip(),
+        requested_by=user,
+    )
+
+
+@transaction.atomic
+def decide_extension(
+    *, extension: DeadlineExtension, user, approve: bool, note: str = ""
+) -> DeadlineExtension:
+    """Approve (the deadline moves, in the plan too) or refuse, with who, when and why."""
+    hazard = extension.hazard
+    require(can_accept(user, hazard), _("You may not decide on this extension."))
+    if not approve and not (note or "").strip():
+        raise ValidationError({"decision_note": _("Say why the extension is refused.")})
+    now = timezone.now()
+    status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    decided = DeadlineExtension.objects.filter(
+        pk=extension.pk, status=ExtensionStatus.PENDING
+    ).update(status=status, decided_by=user, decided_at=now, decision_note=(note or "").strip())
+    if not decided:
+        raise ValidationError(_("This request has already been decided."))
+    if approve:
+        moved = Hazard.objects.filter(pk=hazard.pk, deadline=extension.old_deadline).update(
+            deadline=extension.new_deadline, updated_at=now
+        )
+        if not moved:
+            raise ValidationError(
+                _("The deadline changed meanwhile; the request no longer applies.")
+            )
+        RectificationPlan.objects.filter(hazard=hazard).update(deadline=extension.new_deadline)
+        hazard.deadline = extension.new_deadline
+    extension.refresh_from_db()
+    return extension

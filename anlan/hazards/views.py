@@ -104,6 +104,8 @@ ACTIONS = {
     "merge",
     "plan",
     "listing",
+    "extension",
+    "decide_extension",
     "start",
     "request_acceptance",
     "accept",
@@ -151,6 +153,19 @@ def hazard_action(request, pk, action):
             services.list_for_supervision(
                 hazard=hazard, user=user, authority=authority, deadline=deadline
             )
+        elif action == "extension":
+            try:
+                new_deadline = parse_date(post.get("new_deadline") or "")
+            except ValueError:
+                new_deadline = None
+            services.request_extension(
+                hazard=hazard, user=user, new_deadline=new_deadline, reason=reason
+            )
+        elif action == "decide_extension":
+            extension = get_object_or_404(hazard.extensions, pk=post.get("extension") or 0)
+            services.decide_extension(
+                extension=extension, user=user, approve=post.get("approve") == "1", note=reason
+            )
         elif action == "start":
             services.start_rectifying(hazard=hazard, user=user, reason=reason)
         elif action == "request_acceptance":
@@ -190,6 +205,7 @@ def _detail_context(request, hazard):
         "can_accept": services.can_accept(user, hazard),
         "levels": HazardLevel.choices,
         "listing": getattr(hazard, "listing", None),
+        "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
         "can_list": services.can_list(user, hazard)
         and getattr(hazard, "listing", None) is None
         and hazard.is_open

@@ -164,3 +164,25 @@ def test_listing_a_major_hazard_through_the_api(county, lingshi_mine):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "authority"
     listed = county.post(url + "/listing", {"authority": "140729", "deadline": deadline}).json()
     assert listed["listing"]["authority_name"] == "晋中市灵石县"
+
+
+def test_extension_through_the_api(county, lingshi_mine):
+    hazard = new_hazard(county, lingshi_mine).json()
+    url = f"/api/hazards/{hazard['id']}"
+    county.post(url + "/verify")
+    deadline = timezone.localdate() + dt.timedelta(days=10)
+    plan = {
+        "measures": "m",
+        "responsible_person": "p",
+        "funds": "0",
+        "deadline": deadline.isoformat(),
+        "contingency": "c",
+    }
+    county.post(url + "/plan", plan)
+    asked = county.post(url + "/extensions", {"new_deadline": deadline.isoformat(), "reason": "x"})
+    assert asked.status_code == 422 and asked.json()["detail"][0]["loc"][-1] == "new_deadline"
+    later = (deadline + dt.timedelta(days=5)).isoformat()
+    body = county.post(url + "/extensions", {"new_deadline": later, "reason": "等待配件"}).json()
+    extension_id = body["extensions"][0]["id"]
+    decided = county.post(f"{url}/extensions/{extension_id}/decision", {"approve": True}).json()
+    assert decided["deadline"] == later and decided["extensions"][0]["status"] == "approved"

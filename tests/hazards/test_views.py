@@ -157,3 +157,38 @@ def test_listing_from_the_detail_page(lingshi, lingshi_mine):
         follow=True,
     ).content.decode()
     assert "该隐患已挂牌督办" in page
+
+
+def test_extension_asked_and_approved_on_the_web(client, lingshi, lingshi_mine):
+    from anlan.core.choices import UserRole
+
+    from ..factories import make_user
+
+    lingshi.post(reverse("hazards:report"), report_form(lingshi_mine))
+    hazard = Hazard.objects.get()
+    lingshi.post(reverse("hazards:action", args=[hazard.pk, "verify"]))
+    deadline = timezone.localdate() + dt.timedelta(days=7)
+    plan = {
+        "measures": "m",
+        "responsible_person": "p",
+        "funds": "1",
+        "deadline": deadline.isoformat(),
+        "contingency": "c",
+    }
+    lingshi.post(reverse("hazards:action", args=[hazard.pk, "plan"]), plan)
+    manager = client.__class__()
+    manager.force_login(make_user("mine-web", UserRole.ENTERPRISE_SAFETY, enterprise=lingshi_mine))
+    later = (deadline + dt.timedelta(days=10)).isoformat()
+    manager.post(
+        reverse("hazards:action", args=[hazard.pk, "extension"]),
+        {"new_deadline": later, "reason": "等待配件"},
+    )
+    page = lingshi.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert 'data-testid="pending-extension"' in page and "等待配件" in page
+    extension = hazard.extensions.get()
+    lingshi.post(
+        reverse("hazards:action", args=[hazard.pk, "decide_extension"]),
+        {"extension": extension.pk, "approve": "1"},
+    )
+    hazard.refresh_from_db()
+    assert hazard.deadline.isoformat() == later

@@ -310,3 +310,94 @@ def test_uploads_are_checked_by_content():
         check_upload(b"", "empty.jpg")
     assert check_upload(jpeg_bytes(), "x.png").content_type == "image/jpeg"
     assert check_upload(b"%PDF-1.4\n%...", "report.pdf").extension == ".pdf"
+
+
+def assigned_hazard(regulator, enterprise, **overrides):
+    hazard = report(regulator, enterprise, **overrides)
+    services.verify_hazard(hazard=hazard, user=regulator)
+    services.assign_plan(hazard=hazard, user=regulator, plan=plan())
+    return hazard
+
+
+def test_an_approved_extension_moves_the_deadline_and_is_kept(
+    lingshi_regulator, mine_manager, lingshi_mine
+):
+    hazard = assigned_hazard(lingshi_regulator, lingshi_mine)
+    later = TOMORROW + dt.timedelta(days=20)
+    request = services.request_extension(
+        hazard=hazard, user=mine_manager, new_deadline=later, reason="设备到货延迟"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.request_extension(
+            hazard=hazard, user=mine_manager, new_deadline=later, reason="再次申请"
+        )
+    assert "hazard" in exc.value.message_dict
+    services.decide_extension(extension=request, user=lingshi_regulator, approve=True)
+    hazard.refresh_from_db()
+    assert hazard.deadline == later and hazard.plan.deadline == later
+    request.refresh_from_db()
+    assert request.status == "approved" and request.old_deadline == TOMORROW
+    with pytest.raises(ValidationError):
+        services.decide_extension(
+            extension=request, user=lingshi_regulator, approve=False, note="x"
+        )
+
+
+def test_a_refusal_needs_a_reason_and_leaves_the_deadline(
+    lingshi_regulator, mine_manager, lingshi_mine
+):
+    hazard = assigned_hazard(lingshi_regulator, lingshi_mine)
+    later = TOMORROW + dt.timedelta(days=5)
+    request = services.request_extension(
+        hazard=hazard, user=mine_manager, new_deadline=later, reason="人手不足"
+    )
+    with pytest.raises(ValidationError):
+        services.decide_extension(extension=request, user=lingshi_regulator, approve=False)
+    services.decide_extension(
+        extension=request, user=lingshi_regulator, approve=False, note="可调配人员"
+    )
+    hazard.refresh_from_db()
+    assert hazard.deadline == TOMORROW
+    with pytest.raises(PermissionDenied):
+        services.decide_extension(extension=request, user=mine_manager, approve=True)
+
+
+def test_extensions_are_asked_for_before_the_deadline_and_to_a_later_date(
+    lingshi_regulator, mine_manager, lingshi_mine
+):
+    hazard = assigned_hazard(lingshi_regulator, lingshi_mine)
+    with pytest.raises(ValidationError) as exc:
+        services.request_extension(
+            hazard=hazard, user=mine_manager, new_deadline=TOMORROW, reason="x"
+        )
+    assert "new_deadline" in exc.value.message_dict
+    late = dt.datetime.combine(TOMORROW + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC)
+    with time_machine.travel(late):
+        with pytest.raises(ValidationError) as exc:
+            services.request_extension(
+                hazard=hazard,
+                user=mine_manager,
+                new_deadline=TOMORROW + dt.timedelta(days=9),
+                reason="x",
+            )
+        assert "new_deadline" in exc.value.message_dict
+
+
+def test_a_listed_hazard_asks_for_its_extension_well_ahead(
+    lingshi_regulator, lingshi_mine, settings
+):
+    settings.ANLAN_LISTED_EXTENSION_NOTICE_DAYS = 40  # more than the 30 days the plan gives
+    hazard = report(lingshi_regulator, lingshi_mine, level="major")
+    services.verify_hazard(hazard=hazard, user=lingshi_regulator)
+    services.list_for_supervision(
+        hazard=hazard, user=lingshi_regulator, authority=region(LINGSHI), deadline=TOMORROW
+    )
+    major_plan = plan(goals="g", materials="m", interim_measures="i")
+    services.assign_plan(hazard=hazard, user=lingshi_regulator, plan=major_plan)
+    with pytest.raises(ValidationError, match="40"):
+        services.request_extension(
+            hazard=hazard,
+            user=lingshi_regulator,
+            new_deadline=TOMORROW + dt.timedelta(days=30),
+            reason="x",
+        )
