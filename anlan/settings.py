@@ -202,5 +202,10 @@ ANLAN_PAGE_SIZE = env_int("ANLAN_PAGE_SIZE", 25)
 # 挂牌督办 (supervision listing of 重大 hazards) time limits, in days. Local rules differ
 # (REFERENCE.md §5.5 gives Qingdao's and Hubei's); the default follows Qingdao's.
 ANLAN_LISTING_FILING_DAYS = env_int("ANLAN_LISTING_FILING_DAYS", 3)
+# Possible-duplicate flags: how far back to look, how alike the texts must be (0-1, on character
+# pairs), and for public places how near (metres).
+ANLAN_DUPLICATE_DAYS = env_int("ANLAN_DUPLICATE_DAYS", 90)
+ANLAN_DUPLICATE_SIMILARITY = float(os.environ.get("ANLAN_DUPLICATE_SIMILARITY", "0.3"))
+ANLAN_DUPLICATE_RADIUS_M = env_int("ANLAN_DUPLICATE_RADIUS_M", 300)
 # A listed hazard's deadline extension must be asked for at least this many days before it.
 ANLAN_LISTED_EXTENSION_NOTICE_DAYS = env_int("ANLAN_LISTED_EXTENSION_NOTICE_DAYS", 20)

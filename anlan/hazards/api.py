@@ -17,6 +17,7 @@ from anlan.registry.models import Enterprise
 
 from . import services
 from .choices import AttachmentKind, HazardCategory, HazardChannel, HazardLevel, HazardStatus
+from .duplicates import possible_duplicates
 from .excel import export_hazards
 from .filters import HazardFilter, counts_by_status
 from .models import Hazard
@@ -144,6 +145,12 @@ class ExtensionIn(Schema):
 class DecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)
+
+
+class DuplicateOut(Schema):
+    hazard: HazardOut
+    score: float
+    distance_m: float | None
 
 
 class HazardDetailOut(HazardOut):
@@ -301,6 +308,17 @@ def add_photos(request, hazard_id: int, files: File[list[UploadedFile]]):
     hazard = _get(request, hazard_id)
     services.add_photos(hazard=hazard, user=request.user, photos=_uploads(files, "files"))
     return Status(201, _detail(request, hazard_id))
+
+
+@router.get(
+    "/{int:hazard_id}/possible-duplicates",
+    response=list[DuplicateOut],
+    summary="Open hazards this one resembles (same enterprise, or a place nearby)",
+)
+def duplicates(request, hazard_id: int):
+    hazard = _get(request, hazard_id)
+    visible = _visible(request)
+    return [c for c in possible_duplicates(hazard) if visible.filter(pk=c.hazard.pk).exists()]
 
 
 @router.get("/{int:hazard_id}/attachments/{int:attachment_id}", summary="Download an attachment")

@@ -16,6 +16,7 @@ from anlan.core.uploads import check_upload
 
 from . import services
 from .choices import HazardChannel, HazardLevel, HazardStatus
+from .duplicates import possible_duplicates
 from .excel import export_hazards
 from .filters import SORTS, HazardFilter, counts_by_status
 from .forms import HazardReportForm, MultipleFileField, PlanForm
@@ -93,6 +94,9 @@ def hazard_report(request):
 def hazard_detail(request, pk):
     hazard = get_object_or_404(_visible(request).select_related("plan", "listing"), pk=pk)
     context = _detail_context(request, hazard)
+    if hazard.status == HazardStatus.REPORTED and context["can_govern"]:
+        visible = set(_visible(request).values_list("pk", flat=True))
+        context["duplicates"] = [c for c in possible_duplicates(hazard) if c.hazard.pk in visible]
     if hazard.status == HazardStatus.VERIFIED and context["can_govern"]:
         context["plan_form"] = PlanForm(hazard=hazard, instance=getattr(hazard, "plan", None))
     return render(request, "hazards/hazard_detail.html", context)
