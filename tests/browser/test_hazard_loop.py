@@ -67,6 +67,9 @@ def test_hazard_closed_loop_from_a_phone_report(phone, live_server, people, tmp_
     expect(page.get_by_test_id("hazard-status")).to_have_text("已上报")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     hazard = Hazard.objects.get()
+    page.goto(f"{live_server.url}/hazards/new/")  # the sent report's draft is gone
+    expect(page.get_by_test_id("draft-notice")).to_be_hidden()
+    expect(page.locator("#id_description")).to_have_value("")
     detail = f"{live_server.url}/hazards/{hazard.pk}/"
 
     sign_in(page, live_server, people["county"])
@@ -97,3 +100,21 @@ def test_hazard_closed_loop_from_a_phone_report(phone, live_server, people, tmp_
     expect(page.get_by_test_id("hazard-status")).to_have_text("已销号")
     expect(page.get_by_test_id("timeline")).to_contain_text("已清理完毕")
     expect(page.locator("img[alt='现场.jpg']")).to_be_visible()
+
+
+def test_a_report_typed_with_no_signal_is_kept_on_the_phone(phone, live_server, people):
+    page = phone
+    sign_in(page, live_server, people["grid"])
+    page.goto(f"{live_server.url}/hazards/new/")
+    page.fill("#id_description", "配电箱门锁损坏")
+    page.select_option("#id_category", "electrical")
+    page.context.set_offline(True)
+    page.click("main button[type=submit]", no_wait_after=True)  # the send fails: no signal
+    page.wait_for_timeout(1500)
+    assert not Hazard.objects.exists()
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/hazards/new/")
+    expect(page.get_by_test_id("draft-notice")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value("配电箱门锁损坏")
+    expect(page.locator("#id_category")).to_have_value("electrical")
+    assert not Hazard.objects.exists()

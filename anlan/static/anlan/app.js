@@ -16,3 +16,45 @@
     form.querySelectorAll("button[type=submit]").forEach(function (el) { el.disabled = true; });
   });
 })();
+
+// Drafts for field forms on a weak signal: <form data-draft="key"> keeps what was typed in the
+// phone's local storage until a page carrying data-draft-clear="key" confirms the report arrived.
+// Files cannot be kept: the notice says so, plainly.
+(function () {
+  var prefix = "anlan-draft:";
+  document.querySelectorAll("[data-draft-clear]").forEach(function (el) {
+    try { localStorage.removeItem(prefix + el.dataset.draftClear); } catch (e) { /* storage off */ }
+  });
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var key = prefix + form.dataset.draft;
+    var fields = function () {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.name && el.type !== "file" && el.type !== "hidden" && el.type !== "submit";
+      });
+    };
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var restored = false;
+    if (saved) {
+      fields().forEach(function (el) {
+        if (!(el.name in saved) || el.value || !saved[el.name]) return;
+        if (el.type === "checkbox") el.checked = saved[el.name] === true; else el.value = saved[el.name];
+        restored = true;
+      });
+    }
+    var notice = document.getElementById(form.dataset.draftNotice || "");
+    if (restored && notice) notice.classList.remove("d-none");
+    var store = function () {
+      var data = {};
+      fields().forEach(function (el) { data[el.name] = el.type === "checkbox" ? el.checked : el.value; });
+      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+    };
+    form.addEventListener("input", store);
+    form.addEventListener("change", store);
+    var discard = document.querySelector('[data-draft-discard][form="' + form.id + '"]');
+    if (discard) discard.addEventListener("click", function () {
+      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      window.location.reload();
+    });
+  });
+})();
