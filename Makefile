@@ -83,11 +83,14 @@ test-postgres: venv assets messages system-deps
 test: venv assets messages system-deps lint check test-sqlite test-postgres
 
 # Benchmarks print their figures and a ratio against a baseline measured in the same run.
+# bench/README.md records the figures measured on this machine.
 bench: venv
 	$(TEST_ENV) $(PY) bench/bench_excel_import.py
+	$(TEST_ENV) $(PY) bench/bench_hazards.py
 
 bench-postgres: venv system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_hazards.py'
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

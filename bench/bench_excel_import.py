@@ -112,11 +112,11 @@ def main() -> None:
 
     from django.db import connection
 
-    print(f"rows: {rows}  cells: {cells}  database: {connection.vendor}")  # noqa: T201
-    print(f"baseline (openpyxl read only): {baseline:.2f} s  {rows / baseline:,.0f} rows/s")  # noqa: T201
-    print(f"import (validate + save):      {imported:.2f} s  {rows / imported:,.0f} rows/s")  # noqa: T201
-    print(f"re-import (all unchanged):     {reimport:.2f} s  {rows / reimport:,.0f} rows/s")  # noqa: T201
-    print(f"ratio import/baseline: {imported / baseline:.1f}x")  # noqa: T201
+    print(f"rows: {rows}  cells: {cells}  database: {connection.vendor}")
+    print(f"baseline (openpyxl read only): {baseline:.2f} s  {rows / baseline:,.0f} rows/s")
+    print(f"import (validate + save):      {imported:.2f} s  {rows / imported:,.0f} rows/s")
+    print(f"re-import (all unchanged):     {reimport:.2f} s  {rows / reimport:,.0f} rows/s")
+    print(f"ratio import/baseline: {imported / baseline:.1f}x")
 
 
 if __name__ == "__main__":

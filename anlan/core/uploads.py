@@ -63,3 +63,8 @@ def check_upload(
         extension=allowed[content_type],
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def check_uploaded_files(files, field: str) -> list[CheckedUpload]:
+    """Check Django UploadedFile objects (from a form or the API) by content."""
+    return [check_upload(f.read(), f.name or "upload", field=field) for f in files]

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.pagination import Pagination
-from anlan.core.uploads import check_upload
+from anlan.core.uploads import check_uploaded_files
 from anlan.registry.models import Enterprise
 
 from . import services
@@ -295,10 +295,6 @@ def get_hazard(request, hazard_id: int):
     return _detail(request, hazard_id)
 
 
-def _uploads(files, field: str):
-    return [check_upload(f.read(), f.name or "upload", field=field) for f in files]
-
-
 @router.post(
     "/{int:hazard_id}/photos",
     response={201: HazardDetailOut},
@@ -306,7 +302,9 @@ def _uploads(files, field: str):
 )
 def add_photos(request, hazard_id: int, files: File[list[UploadedFile]]):
     hazard = _get(request, hazard_id)
-    services.add_photos(hazard=hazard, user=request.user, photos=_uploads(files, "files"))
+    services.add_photos(
+        hazard=hazard, user=request.user, photos=check_uploaded_files(files, "files")
+    )
     return Status(201, _detail(request, hazard_id))
 
 
@@ -427,7 +425,7 @@ def request_acceptance(
         hazard=_get(request, hazard_id),
         user=request.user,
         reason=reason[:2000],
-        evidence=_uploads(evidence, "evidence"),
+        evidence=check_uploaded_files(evidence, "evidence"),
     )
     return _detail(request, hazard_id)
 

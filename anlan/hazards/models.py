@@ -120,6 +120,9 @@ class Hazard(Located):
         verbose_name_plural = _("hidden hazards")
         ordering = ["-found_at", "-pk"]
         indexes = [
+            # The ledger is read newest first, often within one status.
+            models.Index(fields=["-found_at", "-id"], name="hazard_found_idx"),
+            models.Index(fields=["status", "-found_at", "-id"], name="hazard_status_found_idx"),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["region", "status"]),
             models.Index(fields=["enterprise", "status"]),

@@ -12,23 +12,19 @@ from django.views.decorators.http import require_POST
 from anlan.core.downloads import xlsx_response
 from anlan.core.forms import add_service_errors
 from anlan.core.models import Region
-from anlan.core.uploads import check_upload
+from anlan.core.uploads import check_uploaded_files
 
 from . import services
 from .choices import HazardChannel, HazardLevel, HazardStatus
 from .duplicates import possible_duplicates
 from .excel import export_hazards
-from .filters import SORTS, HazardFilter, counts_by_status
+from .filters import HazardFilter, counts_by_status
 from .forms import HazardReportForm, MultipleFileField, PlanForm
 from .models import Hazard
 
 
 def _visible(request):
     return Hazard.objects.visible_to(request.user).select_related("region", "enterprise")
-
-
-def _uploads(files, field):
-    return [check_upload(f.read(), f.name or "upload", field=field) for f in files]
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -59,7 +55,6 @@ def hazard_list(request):
             "total": sum(counts.values()),
             "levels": HazardLevel.choices,
             "channels": HazardChannel.choices,
-            "sorts": SORTS,
             "regions": Region.objects.visible_to(request.user)
             .filter(level__in=["city", "county", "township"])
             .order_by("code"),
@@ -80,7 +75,7 @@ def hazard_report(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         try:
-            photos = _uploads(form.cleaned_data["photos"], "photos")
+            photos = check_uploaded_files(form.cleaned_data["photos"], "photos")
             hazard = services.report_hazard(user=request.user, data=data, photos=photos)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -175,7 +170,10 @@ def hazard_action(request, pk, action):
         elif action == "request_acceptance":
             files = MultipleFileField(required=False).clean(request.FILES.getlist("evidence"))
             services.request_acceptance(
-                hazard=hazard, user=user, reason=reason, evidence=_uploads(files, "evidence")
+                hazard=hazard,
+                user=user,
+                reason=reason,
+                evidence=check_uploaded_files(files, "evidence"),
             )
         elif action == "accept":
             services.accept_hazard(hazard=hazard, user=user, reason=reason)
@@ -183,7 +181,9 @@ def hazard_action(request, pk, action):
             services.fail_acceptance(hazard=hazard, user=user, reason=reason)
         elif action == "photos":
             files = MultipleFileField(required=False).clean(request.FILES.getlist("photos"))
-            services.add_photos(hazard=hazard, user=user, photos=_uploads(files, "photos"))
+            services.add_photos(
+                hazard=hazard, user=user, photos=check_uploaded_files(files, "photos")
+            )
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     except PermissionDenied as exc:

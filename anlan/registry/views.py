@@ -23,7 +23,7 @@ from .choices import (
     EnterpriseRiskFlag,
     EnterpriseStatus,
 )
-from .filters import SORTS, EnterpriseFilter
+from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, HazardSourceForm, ImportForm, PersonForm
 from .models import Enterprise, HazardSource, ResponsiblePerson
 
@@ -58,7 +58,6 @@ def enterprise_list(request):
         "industries": EnterpriseIndustry.choices,
         "flags": EnterpriseRiskFlag.choices,
         "statuses": EnterpriseStatus.choices,
-        "sorts": SORTS,
         "can_add": can_edit_registry(request.user),
         "export_columns": excel.COLUMNS,
     }
