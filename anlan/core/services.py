@@ -94,3 +94,10 @@ def set_active(*, actor, user: User, active: bool) -> User:
         if not active:
             user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     return user
+
+
+def password_changed(*, user: User) -> None:
+    """The user chose their own password: the temporary one no longer binds them."""
+    if user.password_change_required:
+        User.objects.filter(pk=user.pk).update(password_change_required=False)
+        user.password_change_required = False

@@ -34,7 +34,7 @@ def password_change(request):
         field.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        User.objects.filter(pk=user.pk).update(password_change_required=False)
+        services.password_changed(user=user)
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("reports:dashboard")

@@ -202,7 +202,7 @@ def _detail_context(request, hazard):
     return {
         "hazard": hazard,
         "plan": getattr(hazard, "plan", None),
-        "transitions": hazard.transitions.select_related("actor"),
+        "transitions": hazard.transitions.select_related("actor").prefetch_related("attachments"),
         "attachments": hazard.attachments.all(),
         "can_govern": services.can_govern(user, hazard),
         "can_rectify": services.can_rectify(user, hazard),
