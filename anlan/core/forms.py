@@ -35,9 +35,7 @@ class UserForm(forms.ModelForm):
             "region"
         )
         self.fields["team"].queryset = Team.objects.visible_to(actor)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
         self.fields["username"].help_text = _("Letters, digits and @ . + - _ only.")
 
 
@@ -49,3 +47,13 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget but check boxes (which the templates lay out)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)

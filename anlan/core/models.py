@@ -62,6 +62,14 @@ class Located(models.Model):
         return {}
 
 
+def within_region_code(queryset, code: str, *, field: str = "region"):
+    """Rows of ``queryset`` whose region lies in the region with this code (none if unknown)."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__prefix__startswith": region.prefix})
+
+
 class RegionQuerySet(models.QuerySet):
     def subtree(self, region: Region) -> RegionQuerySet:
         return self.filter(prefix__startswith=region.prefix)

@@ -41,3 +41,30 @@ def scope_of(user) -> Scope:
         # A rescue team works across the region it serves.
         return Scope(team_id=user.team_id, region_prefix=user.team.region.prefix)
     return NOTHING
+
+
+def filter_by_scope(
+    queryset,
+    user,
+    *,
+    region_field: str = "region",
+    enterprise_field: str | None = None,
+    team_field: str | None = None,
+):
+    """The rows of ``queryset`` inside the user's scope: the one rule every ``visible_to`` uses.
+
+    ``region_field`` names the row's region; ``enterprise_field`` / ``team_field`` name what an
+    enterprise- or team-scoped user is matched on (rows without one are hidden from them).
+    """
+    scope = scope_of(user)
+    if scope.sees_all:
+        return queryset
+    if scope.enterprise_id:
+        if enterprise_field is None:
+            return queryset.none()
+        return queryset.filter(**{enterprise_field: scope.enterprise_id})
+    if scope.team_id and team_field is not None:
+        return queryset.filter(**{team_field: scope.team_id})
+    if scope.region_prefix:
+        return queryset.filter(**{f"{region_field}__prefix__startswith": scope.region_prefix})
+    return queryset.none()

@@ -314,9 +314,7 @@ def add_photos(request, hazard_id: int, files: File[list[UploadedFile]]):
     summary="Open hazards this one resembles (same enterprise, or a place nearby)",
 )
 def duplicates(request, hazard_id: int):
-    hazard = _get(request, hazard_id)
-    visible = _visible(request)
-    return [c for c in possible_duplicates(hazard) if visible.filter(pk=c.hazard.pk).exists()]
+    return possible_duplicates(_get(request, hazard_id), user=request.user)
 
 
 @router.get("/{int:hazard_id}/attachments/{int:attachment_id}", summary="Download an attachment")

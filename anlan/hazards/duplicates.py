@@ -53,8 +53,8 @@ class Candidate:
     distance_m: float | None
 
 
-def possible_duplicates(hazard: Hazard, *, limit: int = 5) -> list[Candidate]:
-    """Open hazards that look like ``hazard``: same enterprise (or, for a public place, the same
+def possible_duplicates(hazard: Hazard, *, user, limit: int = 5) -> list[Candidate]:
+    """Open hazards, among those ``user`` may see, that look like ``hazard``: same enterprise (or, for a public place, the same
     region and within ANLAN_DUPLICATE_RADIUS_M), reported within ANLAN_DUPLICATE_DAYS, with text
     similarity of at least ANLAN_DUPLICATE_SIMILARITY. Best first."""
     since = timezone.now() - timedelta(days=settings.ANLAN_DUPLICATE_DAYS)

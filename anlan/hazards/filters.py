@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from anlan.core.models import Region
+from anlan.core.models import within_region_code
 
 from .choices import HazardChannel, HazardLevel, HazardStatus
 from .models import local_today
@@ -66,8 +66,7 @@ class HazardFilter:
         if self.enterprise:
             qs = qs.filter(enterprise_id=self.enterprise)
         if self.region:
-            region = Region.objects.filter(code=self.region).first()
-            qs = qs.filter(region__prefix__startswith=region.prefix) if region else qs.none()
+            qs = within_region_code(qs, self.region)
         if self.overdue:
             qs = qs.overdue(local_today())
         return qs.order_by(SORTS[self.sort], "-pk")

@@ -3,11 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core.choices import RegionLevel
+from anlan.core.forms import style_fields
 from anlan.core.models import Region
 from anlan.registry.models import Enterprise
 
 from .choices import HazardLevel
 from .models import Hazard, RectificationPlan
+from .services import PLAN_FIELDS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,15 +28,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
-
-
-def _bootstrap(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class HazardReportForm(forms.ModelForm):
@@ -78,23 +71,13 @@ class HazardReportForm(forms.ModelForm):
         self.fields["region"].required = False
         self.fields["region"].help_text = _("Needed only for a place with no enterprise.")
         self.fields["photos"].widget.attrs["capture"] = "environment"
-        _bootstrap(self)
+        style_fields(self)
 
 
 class PlanForm(forms.ModelForm):
     class Meta:
         model = RectificationPlan
-        fields = [
-            "measures",
-            "responsible_person",
-            "responsible_mobile",
-            "funds",
-            "deadline",
-            "contingency",
-            "goals",
-            "materials",
-            "interim_measures",
-        ]
+        fields = list(PLAN_FIELDS)
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}),
             "measures": forms.Textarea(attrs={"rows": 2}),
@@ -109,4 +92,4 @@ class PlanForm(forms.ModelForm):
         if hazard.level != HazardLevel.MAJOR:
             for name in RectificationPlan.MAJOR_FIELDS:
                 del self.fields[name]
-        _bootstrap(self)
+        style_fields(self)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anlan.core.models import Located
-from anlan.core.scoping import scope_of
+from anlan.core.scoping import filter_by_scope
 
 from .choices import (
     DEADLINE_STATUSES,
@@ -30,14 +30,7 @@ def local_today():
 
 class HazardQuerySet(models.QuerySet):
     def visible_to(self, user) -> HazardQuerySet:
-        scope = scope_of(user)
-        if scope.sees_all:
-            return self
-        if scope.enterprise_id:
-            return self.filter(enterprise_id=scope.enterprise_id)
-        if scope.region_prefix:
-            return self.filter(region__prefix__startswith=scope.region_prefix)
-        return self.none()
+        return filter_by_scope(self, user, enterprise_field="enterprise_id")
 
     def open(self) -> HazardQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -90,8 +90,7 @@ def hazard_detail(request, pk):
     hazard = get_object_or_404(_visible(request).select_related("plan", "listing"), pk=pk)
     context = _detail_context(request, hazard)
     if hazard.status == HazardStatus.REPORTED and context["can_govern"]:
-        visible = set(_visible(request).values_list("pk", flat=True))
-        context["duplicates"] = [c for c in possible_duplicates(hazard) if c.hazard.pk in visible]
+        context["duplicates"] = possible_duplicates(hazard, user=request.user)
     if hazard.status == HazardStatus.VERIFIED and context["can_govern"]:
         context["plan_form"] = PlanForm(hazard=hazard, instance=getattr(hazard, "plan", None))
     return render(request, "hazards/hazard_detail.html", context)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from anlan.core.models import within_region_code
+
 from .choices import EnterpriseIndustry, EnterpriseRiskFlag, EnterpriseStatus
 
 SORTS = {
@@ -54,10 +56,7 @@ class EnterpriseFilter:
                 Q(name__icontains=self.q) | Q(uscc__icontains=self.q) | Q(address__icontains=self.q)
             )
         if self.region:
-            from anlan.core.models import Region
-
-            region = Region.objects.filter(code=self.region).first()
-            qs = qs.filter(region__prefix__startswith=region.prefix) if region else qs.none()
+            qs = within_region_code(qs, self.region)
         if self.industry:
             qs = qs.filter(industry=self.industry)
         if self.flag:

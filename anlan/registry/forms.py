@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core.choices import RegionLevel
+from anlan.core.forms import style_fields
 from anlan.core.models import Region
 from anlan.core.validators import normalize_mobile
 
+from . import services
 from .choices import EnterpriseRiskFlag
 from .models import Enterprise, HazardSource, ResponsiblePerson
 
@@ -19,19 +21,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "uscc",
-            "industry",
-            "industry_code",
-            "region",
-            "address",
-            "longitude",
-            "latitude",
-            "size",
-            "headcount",
-            "status",
-        ]
+        fields = list(services.ENTERPRISE_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,10 +35,7 @@ class EnterpriseForm(forms.ModelForm):
             self.initial["risk_flags"] = list(
                 self.instance.risk_flags.values_list("code", flat=True)
             )
-        for name, field in self.fields.items():
-            if name != "risk_flags":
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
     def clean_uscc(self):
         return self.cleaned_data["uscc"].replace(" ", "").upper()
@@ -61,9 +48,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
     def clean_id_number(self):
         return self.cleaned_data["id_number"].replace(" ", "").upper()
@@ -90,9 +75,7 @@ class HazardSourceForm(forms.ModelForm):
         persons = enterprise.responsible_persons.all()
         for name in HazardSource.GUARANTOR_FIELDS:
             self.fields[name].queryset = persons
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
         self.fields["description"].widget.attrs["rows"] = 3
 
 

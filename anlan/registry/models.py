@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from anlan.core.choices import RegionLevel
 from anlan.core.models import Located
-from anlan.core.scoping import scope_of
+from anlan.core.scoping import filter_by_scope
 from anlan.core.validators import (
     mask_id_number,
     normalize_id_number,
@@ -49,14 +49,7 @@ def validate_industry_code(value: str) -> None:
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnterpriseQuerySet:
-        scope = scope_of(user)
-        if scope.sees_all:
-            return self
-        if scope.enterprise_id:
-            return self.filter(pk=scope.enterprise_id)
-        if scope.region_prefix:
-            return self.filter(region__prefix__startswith=scope.region_prefix)
-        return self.none()
+        return filter_by_scope(self, user, enterprise_field="pk")
 
 
 class RiskFlag(models.Model):

@@ -2,21 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.scoping import scope_of
+from anlan.core.scoping import filter_by_scope
 
 from .choices import TeamKind
 
 
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_of(user)
-        if scope.sees_all:
-            return self
-        if scope.team_id:
-            return self.filter(pk=scope.team_id)
-        if scope.region_prefix:
-            return self.filter(region__prefix__startswith=scope.region_prefix)
-        return self.none()
+        return filter_by_scope(self, user, team_field="pk")
 
 
 class Team(models.Model):

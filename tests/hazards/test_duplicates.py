@@ -33,7 +33,7 @@ def test_a_similar_report_of_the_same_enterprise_is_flagged(
     second = _report(
         lingshi_regulator, enterprise=lingshi_mine, description="主井皮带机头没有防护罩"
     )
-    found = possible_duplicates(second)
+    found = possible_duplicates(second, user=lingshi_regulator)
     assert [c.hazard for c in found] == [first]
     assert unrelated not in [c.hazard for c in found]
 
@@ -66,8 +66,8 @@ def test_public_places_are_compared_by_place_and_distance(lingshi_regulator):
         description="安全出口被堵塞",
         **far,
     )
-    assert [c.hazard for c in possible_duplicates(close)][:1] == [first]
-    assert first not in [c.hazard for c in possible_duplicates(away)]
+    assert [c.hazard for c in possible_duplicates(close, user=lingshi_regulator)][:1] == [first]
+    assert first not in [c.hazard for c in possible_duplicates(away, user=lingshi_regulator)]
 
 
 def test_the_verifier_sees_the_flag_and_merges_in_one_click(
