@@ -16,10 +16,6 @@ class Scope:
     enterprise_id: int | None = None  # a single enterprise
     team_id: int | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.sees_all and self.region_prefix is None and self.enterprise_id is None
-
 
 NOTHING = Scope()
 

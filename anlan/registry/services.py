@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from anlan.core.models import Region
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry, region_in_scope, require
 from anlan.core.validators import normalize_id_number, normalize_mobile, normalize_uscc
 
@@ -252,7 +251,3 @@ def save_hazard_source(
     if not enterprise.risk_flags.filter(code="major_hazard_source").exists():
         enterprise.risk_flags.add(RiskFlag.objects.get(code="major_hazard_source"))
     return source
-
-
-def region_by_code(code: str) -> Region | None:
-    return Region.objects.filter(code=str(code).strip()).first()
