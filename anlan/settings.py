@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "huey.contrib.djhuey",
     "anlan.core",
     "anlan.rescue",
     "anlan.registry",
@@ -209,3 +210,88 @@ ANLAN_DUPLICATE_SIMILARITY = float(os.environ.get("ANLAN_DUPLICATE_SIMILARITY", 
 ANLAN_DUPLICATE_RADIUS_M = env_int("ANLAN_DUPLICATE_RADIUS_M", 300)
 # A listed hazard's deadline extension must be asked for at least this many days before it.
 ANLAN_LISTED_EXTENSION_NOTICE_DAYS = env_int("ANLAN_LISTED_EXTENSION_NOTICE_DAYS", 20)
+# Ledger counts (status tabs, page totals) are exact up to this many rows and shown as
+# "more than N" above it, so they stay fast at a million hazards (anlan/hazards/counts.py).
+ANLAN_EXACT_COUNT_LIMIT = env_int("ANLAN_EXACT_COUNT_LIMIT", 10_000)
+# Quarterly hazard statistics reports (Decree 16) are due by this day of the month after the
+# quarter ends (REFERENCE.md §5.5: the 15th).
+ANLAN_QUARTERLY_REPORT_DUE_DAY = env_int("ANLAN_QUARTERLY_REPORT_DUE_DAY", 15)
+
+# Public tip-offs (举报). Verification within this many days of receipt (REFERENCE.md §6.1 says
+# 60, unconfirmed), and how many tip-offs one client may submit per hour.
+ANLAN_TIPOFF_VERIFY_DAYS = env_int("ANLAN_TIPOFF_VERIFY_DAYS", 60)
+ANLAN_TIPOFF_RATE = os.environ.get("ANLAN_TIPOFF_RATE", "5/h")
+# Wrong code-and-secret attempts allowed per client per hour on the public tracking page.
+ANLAN_TIPOFF_TRACK_RATE = os.environ.get("ANLAN_TIPOFF_TRACK_RATE", "30/h")
+# A form submitted faster than this after it was shown is taken for a robot.
+ANLAN_TIPOFF_MIN_SECONDS = env_int("ANLAN_TIPOFF_MIN_SECONDS", 3)
+# Behind a reverse proxy, the client address comes from X-Forwarded-For (set to 1 only then).
+ANLAN_TRUST_X_FORWARDED_FOR = env_bool("ANLAN_TRUST_X_FORWARDED_FOR", False)
+# Keys (Fernet, comma-separated, newest first) that encrypt reporters' identities at rest. Without
+# them a key is derived from the secret key, which production refuses (as for the secret key).
+ANLAN_IDENTITY_KEYS = [k.strip() for k in env_str("ANLAN_IDENTITY_KEYS").split(",") if k.strip()]
+if not ANLAN_IDENTITY_KEYS and not DEBUG and not env_bool("ANLAN_ALLOW_INSECURE_KEY"):
+    raise ImproperlyConfigured(
+        "ANLAN_IDENTITY_KEYS is not set. Production mode refuses to store tip-off reporters' "
+        "identities without a key of their own; create one with `anlan keys new` and set "
+        "ANLAN_IDENTITY_KEYS (or ANLAN_IDENTITY_KEYS_FILE)."
+    )
+
+# ---------------------------------------------------------------- notifications and jobs
+# Background jobs (huey): SQLite storage under var/ by default, Redis when ANLAN_REDIS_URL is set
+# (needs the `redis` package). `anlan worker` runs the consumer. Periodic jobs run at local time
+# (TIME_ZONE), hence utc=False. ANLAN_HUEY_IMMEDIATE runs tasks inline (tests, debugging).
+ANLAN_REDIS_URL = env_str("ANLAN_REDIS_URL")
+HUEY = {
+    "name": "anlan",
+    "huey_class": "huey.RedisHuey" if ANLAN_REDIS_URL else "huey.SqliteHuey",
+    "connection": (
+        {"url": ANLAN_REDIS_URL}
+        if ANLAN_REDIS_URL
+        else {"filename": str(Path(env_str("ANLAN_HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))))}
+    ),
+    "immediate": env_bool("ANLAN_HUEY_IMMEDIATE", False),
+    "results": False,
+    "utc": False,
+    "consumer": {"workers": env_int("ANLAN_WORKERS", 2), "worker_type": "thread"},
+}
+
+# E-mail (Django's mail backend). Without EMAIL_HOST, mail goes to the console log.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "anlan@localhost")
+# The site's address, for links in e-mails and webhooks (e.g. https://anlan.example.gov.cn).
+ANLAN_BASE_URL = env_str("ANLAN_BASE_URL").rstrip("/")
+
+# Signed webhooks: each event is POSTed as JSON to every URL, signed with HMAC-SHA256
+# (see docs/operations.md for how a receiver verifies it).
+ANLAN_WEBHOOK_URLS = env_list("ANLAN_WEBHOOK_URLS", "")
+ANLAN_WEBHOOK_SECRET = env_str("ANLAN_WEBHOOK_SECRET")
+ANLAN_WEBHOOK_TIMEOUT = env_int("ANLAN_WEBHOOK_TIMEOUT", 10)
+if ANLAN_WEBHOOK_URLS and not ANLAN_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "ANLAN_WEBHOOK_URLS is set but ANLAN_WEBHOOK_SECRET is not; webhooks are always signed."
+    )
+# SMS: a dotted path to a class with send(mobile, text); the default only logs (masked).
+ANLAN_SMS_GATEWAY = env_str("ANLAN_SMS_GATEWAY", "anlan.core.notify.LoggingSmsGateway")
+# Outbound deliveries (e-mail, webhook, SMS) are retried this often, this many seconds apart.
+ANLAN_DELIVERY_RETRIES = env_int("ANLAN_DELIVERY_RETRIES", 3)
+ANLAN_DELIVERY_RETRY_DELAY = env_int("ANLAN_DELIVERY_RETRY_DELAY", 300)
+
+# Hazard deadlines: a reminder this many days before the rectification deadline; once overdue,
+# escalation one level up (township → county → city) every ESCALATION_STEP_DAYS. The step is a
+# local choice, not a national rule. The daily pass runs at this local hour.
+ANLAN_HAZARD_REMINDER_DAYS = env_int("ANLAN_HAZARD_REMINDER_DAYS", 3)
+ANLAN_HAZARD_ESCALATION_STEP_DAYS = env_int("ANLAN_HAZARD_ESCALATION_STEP_DAYS", 7)
+ANLAN_DEADLINE_JOB_HOUR = env_int("ANLAN_DEADLINE_JOB_HOUR", 8)

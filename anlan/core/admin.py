@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Region, User
+from .models import ApiToken, Delivery, Notification, Region, User
 
 
 @admin.register(Region)
@@ -47,3 +47,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
             request,
             _("Token created. Copy it now, it will not be shown again: %(raw)s") % {"raw": raw},
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "recipient__username", "subject", "dedup_key"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Outbound e-mail, SMS and webhook deliveries: filter by status to see failures."""
+
+    list_display = ["created_at", "channel", "kind", "target", "status", "attempts", "error"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["target", "error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Delivery._meta.fields]

@@ -1,16 +1,18 @@
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anlan.core.pagination import Pagination
 from anlan.registry.models import Enterprise
 from anlan.rescue.models import Team
 
-from . import services
-from .choices import RegionLevel, UserRole
-from .models import Region, User
+from . import notify, services
+from .choices import NotificationKind, RegionLevel, UserRole
+from .models import Notification, Region, User
 from .permissions import can_manage_users, require
 
 router = Router(tags=["regions and users"])
@@ -166,3 +168,80 @@ def reset_user_password(request, user_id: int):
     user = get_object_or_404(_visible_users(request), pk=user_id)
     user.temporary_password = services.reset_password(actor=request.user, user=user)
     return user
+
+
+# ---------------------------------------------------------------- notifications
+
+MAX_ID = 2**63 - 1
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: NotificationKind
+    kind_label: str
+    title: str
+    body: str
+    link: str
+    subject: str
+    created_at: datetime
+    read_at: datetime | None
+    is_read: bool
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+
+class UnreadCountOut(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    tags=["notifications"],
+    summary="Your own notifications, newest first",
+)
+@paginate(Pagination)
+def list_notifications(request, unread: bool = False, kind: NotificationKind | None = None):
+    qs = Notification.objects.for_user(request.user)
+    if unread:
+        qs = qs.unread()
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+@router.get(
+    "/notifications/unread-count",
+    response=UnreadCountOut,
+    tags=["notifications"],
+    summary="How many of your notifications are unread",
+)
+def notifications_unread_count(request):
+    return {"unread": notify.unread_count(request.user)}
+
+
+@router.post(
+    "/notifications/read-all",
+    response=MarkedOut,
+    tags=["notifications"],
+    summary="Mark all your notifications read",
+)
+def notifications_read_all(request):
+    return {"marked": notify.mark_all_read(user=request.user)}
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    tags=["notifications"],
+    summary="Mark one of your notifications read",
+)
+def notification_read(request, notification_id: int = Path(..., ge=1, le=MAX_ID)):
+    note = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
+    return notify.mark_read(user=request.user, notification=note)

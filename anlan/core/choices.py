@@ -38,16 +38,19 @@ class UserRole(models.TextChoices):
     GUARANTOR = "guarantor", _("Guarantee (包保) responsible person")
     RESCUE_COMMANDER = "rescue_commander", _("Rescue team commander")
     MEMBER_UNIT_LIAISON = "member_unit_liaison", _("Committee member-unit liaison")
+    TIPOFF_VERIFIER = "tipoff_verifier", _("Tip-off verifier (举报核查)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
-# What kind of scope each role carries, and for region roles the level the region must have.
+# What kind of scope each role carries, and for region roles the levels the region may have.
 REGION_ROLES = {
-    UserRole.CITY_ADMIN: RegionLevel.CITY,
-    UserRole.COUNTY_REGULATOR: RegionLevel.COUNTY,
-    UserRole.TOWNSHIP_SUPERVISOR: RegionLevel.TOWNSHIP,
-    UserRole.GRID_MEMBER: RegionLevel.VILLAGE,
-    UserRole.MEMBER_UNIT_LIAISON: RegionLevel.CITY,
+    UserRole.CITY_ADMIN: (RegionLevel.CITY,),
+    UserRole.COUNTY_REGULATOR: (RegionLevel.COUNTY,),
+    UserRole.TOWNSHIP_SUPERVISOR: (RegionLevel.TOWNSHIP,),
+    UserRole.GRID_MEMBER: (RegionLevel.VILLAGE,),
+    UserRole.MEMBER_UNIT_LIAISON: (RegionLevel.CITY,),
+    # Tip-offs reach the city's or a county's reporting office (12350).
+    UserRole.TIPOFF_VERIFIER: (RegionLevel.CITY, RegionLevel.COUNTY),
 }
 ENTERPRISE_ROLES = {UserRole.ENTERPRISE_SAFETY, UserRole.GUARANTOR}
 TEAM_ROLES = {UserRole.RESCUE_COMMANDER}
@@ -80,3 +83,37 @@ MANAGEABLE_ROLES = {
     },
 }
 USER_MANAGER_ROLES = {UserRole.SYSTEM_ADMIN, *MANAGEABLE_ROLES}
+
+
+class NotificationKind(models.TextChoices):
+    HAZARD_REPORTED = "hazard_reported", _("Hazard reported")
+    HAZARD_ASSIGNED = "hazard_assigned", _("Rectification assigned")
+    ACCEPTANCE_REQUESTED = "acceptance_requested", _("Acceptance requested")
+    HAZARD_CLOSED = "hazard_closed", _("Hazard closed")
+    ACCEPTANCE_FAILED = "acceptance_failed", _("Acceptance failed")
+    DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder")
+    ESCALATION = "escalation", _("Overdue escalation")
+    OTHER = "other", _("Other")
+
+
+# Notifications that also go out by SMS (they need someone to act soon).
+URGENT_NOTIFICATION_KINDS = {NotificationKind.DEADLINE_REMINDER, NotificationKind.ESCALATION}
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+DELIVERY_STATUS_COLOURS = {
+    DeliveryStatus.PENDING: "secondary",
+    DeliveryStatus.SENT: "success",
+    DeliveryStatus.FAILED: "danger",
+}

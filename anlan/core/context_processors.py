@@ -1,6 +1,19 @@
 from django.conf import settings
 
+from .notify import unread_count
 from .permissions import can_manage_users
+
+
+def _once(func):
+    """A callable the template evaluates at most once, and only if it uses it."""
+    cache = []
+
+    def value():
+        if not cache:
+            cache.append(func())
+        return cache[0]
+
+    return value
 
 
 def anlan(request):
@@ -10,4 +23,6 @@ def anlan(request):
         "ANLAN_MAP_TILE_URL": settings.ANLAN_MAP_TILE_URL,
         "ANLAN_MAP_TILE_ATTRIBUTION": settings.ANLAN_MAP_TILE_ATTRIBUTION,
         "can_manage_users": bool(user and can_manage_users(user)),
+        # One indexed COUNT for the navbar badge, run only when a page shows the navbar.
+        "unread_notifications": _once(lambda: unread_count(user) if user else 0),
     }

@@ -19,6 +19,9 @@ from .choices import (
     REGION_ROLES,
     TEAM_ROLES,
     USER_MANAGER_ROLES,
+    DeliveryChannel,
+    DeliveryStatus,
+    NotificationKind,
     RegionLevel,
     UserRole,
 )
@@ -253,12 +256,12 @@ class User(AbstractUser):
         errors = {}
         role = self.role
         if role in REGION_ROLES:
-            level = REGION_ROLES[role]
+            levels = REGION_ROLES[role]
             if self.region_id is None:
                 errors["region"] = _("This role needs a region scope.")
-            elif self.region.level != level:
+            elif self.region.level not in levels:
                 errors["region"] = _("This role's region must be a %(level)s.") % {
-                    "level": RegionLevel(level).label
+                    "level": _(" or ").join(str(RegionLevel(level).label) for level in levels)
                 }
         if role in ENTERPRISE_ROLES and self.enterprise_id is None:
             errors["enterprise"] = _("This role needs an enterprise scope.")
@@ -316,3 +319,96 @@ class ApiToken(models.Model):
             user=user, name=name, key_prefix=raw[:8], key_hash=hash_token(raw)
         )
         return token, raw
+
+
+# ---------------------------------------------------------------- notifications
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> NotificationQuerySet:
+        """A user's own inbox: nobody reads anyone else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message in one user's in-app inbox. ``dedup_key`` makes periodic jobs idempotent:
+    a recipient gets a given event (e.g. "hazard 42, deadline 2026-05-01, reminder") once."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=NotificationKind.choices, default=NotificationKind.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=2000, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True, help_text=_("A path on this site."))
+    subject = models.CharField(
+        _("about"), max_length=64, blank=True, db_index=True, help_text=_("e.g. hazard:42")
+    )
+    dedup_key = models.CharField(_("de-duplication key"), max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedup_key"], name="notification_once_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Delivery(models.Model):
+    """One outbound message (e-mail, webhook POST or SMS), so an administrator sees failures."""
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    target = models.CharField(_("to"), max_length=200, help_text=_("Shown masked."))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.target}: {self.get_status_display()}"

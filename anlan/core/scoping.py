@@ -62,5 +62,13 @@ def filter_by_scope(
     if scope.team_id and team_field is not None:
         return queryset.filter(**{team_field: scope.team_id})
     if scope.region_prefix:
-        return queryset.filter(**{f"{region_field}__prefix__startswith": scope.region_prefix})
+        # ``region IN (regions of the subtree)`` rather than a join on the region's prefix: the
+        # subtree's few region ids are found first and the rows through their (region, …)
+        # indexes; with the join, SQLite scans every row of a million-row table to test it.
+        from django.apps import apps
+
+        subtree = apps.get_model("core", "Region").objects.filter(
+            prefix__startswith=scope.region_prefix
+        )
+        return queryset.filter(**{f"{region_field}__in": subtree.values("pk")})
     return queryset.none()

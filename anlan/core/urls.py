@@ -1,9 +1,16 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
+inbox_patterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+]
+
 urlpatterns = [
+    path("inbox/", include((inbox_patterns, "notifications"))),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -9,13 +9,14 @@ from django.db import connection
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import notify, services
 from .choices import UserRole
 from .forms import UserForm, add_service_errors
-from .models import User
+from .models import Notification, User
 from .permissions import can_manage, can_manage_users
 
 
@@ -119,3 +120,45 @@ def user_set_active(request, pk):
             _("%(name)s can no longer sign in; their API tokens are revoked.") % {"name": user},
         )
     return redirect("user_list")
+
+
+# ---------------------------------------------------------------- inbox
+
+
+def _inbox_redirect(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+def inbox(request):
+    """The signed-in user's own notifications, newest first; ``?unread=1`` for unread only."""
+    qs = Notification.objects.for_user(request.user)
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        qs = qs.unread()
+    page = Paginator(qs, settings.ANLAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    """Mark one notification read; with ``open`` set, go on to what it is about."""
+    note = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    notify.mark_read(user=request.user, notification=note)
+    if request.POST.get("open") and note.link.startswith("/") and not note.link.startswith("//"):
+        return redirect(note.link)
+    return _inbox_redirect(request)
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notify.mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    return _inbox_redirect(request)

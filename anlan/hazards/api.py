@@ -11,15 +11,15 @@ from ninja.pagination import paginate
 
 from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
-from anlan.core.pagination import Pagination
 from anlan.core.uploads import check_uploaded_files
 from anlan.registry.models import Enterprise
 
 from . import services
 from .choices import AttachmentKind, HazardCategory, HazardChannel, HazardLevel, HazardStatus
+from .counts import CappedPagination, ledger_counts
 from .duplicates import possible_duplicates
 from .excel import export_hazards
-from .filters import HazardFilter, counts_by_status
+from .filters import HazardFilter
 from .models import Hazard
 
 router = Router(tags=["hazards"])
@@ -232,6 +232,12 @@ class CountsOut(Schema):
     total: int
     overdue: int
     by_status: dict[str, int]
+    count_limit: int = Field(..., description="Counts are exact up to this many rows")
+    capped: list[str] = Field(
+        ...,
+        description="Keys (total, overdue or a status) whose true value is more than the number "
+        "given: shown as “10,000+”",
+    )
 
 
 def _visible(request):
@@ -247,7 +253,7 @@ def _detail(request, hazard_id: int) -> Hazard:
 
 
 @router.get("", response=list[HazardOut], summary="The hazard ledger (scoped, filtered)")
-@paginate(Pagination)
+@paginate(CappedPagination)
 def list_hazards(request, filters: Query[HazardFilterIn]):
     return HazardFilter.from_params(filters.dict(exclude_none=True)).apply(_visible(request))
 
@@ -261,12 +267,13 @@ def export_xlsx(request, filters: Query[HazardFilterIn]):
 @router.get("/counts", response=CountsOut, summary="Counts per status for the same filters")
 def hazard_counts(request, filters: Query[HazardFilterIn]):
     flt = HazardFilter.from_params(filters.dict(exclude_none=True))
-    qs = flt.apply(_visible(request), with_status=False)
-    by_status = counts_by_status(qs)
+    counts = ledger_counts(flt.apply(_visible(request), with_status=False))
     return {
-        "total": sum(by_status.values()),
-        "overdue": qs.overdue().count(),
-        "by_status": by_status,
+        "total": counts.total,
+        "overdue": counts.overdue,
+        "by_status": counts.by_status,
+        "count_limit": counts.limit,
+        "capped": sorted(counts.capped),
     }
 
 

@@ -76,3 +76,67 @@ class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Photo of the hazard")
     DOCUMENT = "document", _("Document")
     EVIDENCE = "evidence", _("Evidence of the rectified state")
+
+
+class TipOffStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, awaiting verification")
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    UNFOUNDED = "unfounded", _("Not substantiated")
+    RECHECK = "recheck", _("Reporter says it is not fixed: under review")
+
+
+TIPOFF_STATUS_COLOURS = {
+    TipOffStatus.RECEIVED: "secondary",
+    TipOffStatus.SUBSTANTIATED: "primary",
+    TipOffStatus.UNFOUNDED: "light",
+    TipOffStatus.RECHECK: "warning",
+}
+
+
+class TipOffEventKind(models.TextChoices):
+    RECEIVED = "received", _("Tip-off received")
+    SUBSTANTIATED = "substantiated", _("Verified: a hazard is being rectified")
+    LINKED = "linked", _("Verified: the hazard was already known and is being rectified")
+    UNFOUNDED = "unfounded", _("Verified: not substantiated")
+    CLOSED = "closed", _("The hazard was rectified and closed")
+    NOT_FIXED = "not_fixed", _("Reporter says it is not fixed")
+    CONFIRMED_FIXED = "confirmed_fixed", _("Re-checked: confirmed fixed")
+    REOPENED = "reopened", _("Re-checked: still present, rectification ordered again")
+    REWARD_APPROVED = "reward_approved", _("Reward approved")
+    REWARD_CLAIMED = "reward_claimed", _("Reward claimed")
+    REWARD_PAID = "reward_paid", _("Reward paid")
+
+
+class RewardKind(models.TextChoices):
+    TIP_OFF = "tip_off", _("Public tip-off reward (举报奖励)")
+    INTERNAL = "internal", _("Internal-report reward (内部报告奖励)")
+
+
+class RewardBasis(models.TextChoices):
+    FINE = "fine", _("Share of the administrative fine")
+    CONCEALED_ACCIDENT = "concealed_accident", _("Concealed or falsely reported accident")
+    INTERNAL_TIER = "internal_tier", _("Enterprise scheme, by hazard level")
+
+
+class AccidentLevel(models.TextChoices):
+    GENERAL = "general", _("Ordinary (一般)")
+    LARGER = "larger", _("Large (较大)")
+    MAJOR = "major", _("Major (重大)")
+    ESPECIALLY_MAJOR = "especially_major", _("Especially major (特别重大)")
+
+
+class RewardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, awaiting approval")
+    APPROVED = "approved", _("Approved, awaiting the claim")
+    REFUSED = "refused", _("Refused")
+    CLAIMED = "claimed", _("Claimed, awaiting payment")
+    PAID = "paid", _("Paid")
+
+
+REWARD_STATUS_COLOURS = {
+    RewardStatus.PROPOSED: "secondary",
+    RewardStatus.APPROVED: "info",
+    RewardStatus.REFUSED: "light",
+    RewardStatus.CLAIMED: "warning",
+    RewardStatus.PAID: "success",
+}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from anlan.core.models import within_region_code
+from anlan.core.models import Region
 
 from .choices import HazardChannel, HazardLevel, HazardStatus
 from .models import local_today
@@ -66,7 +66,11 @@ class HazardFilter:
         if self.enterprise:
             qs = qs.filter(enterprise_id=self.enterprise)
         if self.region:
-            qs = within_region_code(qs, self.region)
+            region = Region.objects.filter(code=self.region).first()
+            subtree = Region.objects.filter(prefix__startswith=region.prefix) if region else None
+            # region IN (the subtree's ids), so the (region, status) index is used (see
+            # core.scoping.filter_by_scope).
+            qs = qs.filter(region__in=subtree.values("pk")) if region else qs.none()
         if self.overdue:
             qs = qs.overdue(local_today())
         return qs.order_by(SORTS[self.sort], "-pk")

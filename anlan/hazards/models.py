@@ -15,12 +15,20 @@ from .choices import (
     DEADLINE_STATUSES,
     LEVEL_COLOURS,
     OPEN_STATUSES,
+    REWARD_STATUS_COLOURS,
     STATUS_COLOURS,
+    TIPOFF_STATUS_COLOURS,
+    AccidentLevel,
     AttachmentKind,
     HazardCategory,
     HazardChannel,
     HazardLevel,
     HazardStatus,
+    RewardBasis,
+    RewardKind,
+    RewardStatus,
+    TipOffEventKind,
+    TipOffStatus,
 )
 
 
@@ -363,3 +371,417 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard.code}: {self.old_deadline} → {self.new_deadline}"
+
+
+# ---------------------------------------------------------------- public tip-offs (举报)
+
+
+class TipOffQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TipOffQuerySet:
+        """Regulators and tip-off verifiers of the region; never enterprises (a tip-off may be
+        about them)."""
+        from anlan.core.scoping import scope_of
+
+        if scope_of(user).enterprise_id or scope_of(user).team_id:
+            return self.none()
+        return filter_by_scope(self, user)
+
+    def verification_overdue(self, today=None) -> TipOffQuerySet:
+        return self.filter(status=TipOffStatus.RECEIVED, verify_by__lt=today or local_today())
+
+
+class TipOff(Located):
+    """A report from the public, followed by its tracking code and secret. The reporter's
+    identity is encrypted at rest and shown only to the tip-off verifier role, each time logged."""
+
+    code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="tip_offs"
+    )
+    enterprise_name = models.CharField(
+        _("enterprise or unit reported"), max_length=200, blank=True
+    )
+    address = models.CharField(_("address or place"), max_length=255)
+    description = models.TextField(_("what is wrong"), max_length=5000)
+    reporter_is_employee = models.BooleanField(
+        _("reporter works for the unit reported"), default=False
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    identity_sealed = models.TextField(blank=True, editable=False)  # crypto.seal({...})
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+    verify_by = models.DateField(_("verify by"), editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=TipOffStatus.choices,
+        default=TipOffStatus.RECEIVED,
+        editable=False,
+    )
+    hazard = models.ForeignKey(
+        Hazard,
+        verbose_name=_("hazard"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tip_offs",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    public_reply = models.TextField(
+        _("reply to the reporter"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Shown to the reporter on the tracking page. No personal data."),
+    )
+
+    objects = TipOffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tip-off")
+        verbose_name_plural = _("tip-offs")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status", "verify_by"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_colour(self) -> str:
+        return TIPOFF_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def is_verification_overdue(self) -> bool:
+        return self.status == TipOffStatus.RECEIVED and self.verify_by < local_today()
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.identity_sealed)
+
+
+def tipoff_photo_path(instance, filename: str) -> str:
+    stamp = timezone.now()
+    return f"tipoffs/{stamp:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class TipOffPhoto(models.Model):
+    tip_off = models.ForeignKey(
+        TipOff, verbose_name=_("tip-off"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("file"), upload_to=tipoff_photo_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(_("extension"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    from_reporter_recheck = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("tip-off photo")
+        verbose_name_plural = _("tip-off photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TipOffEvent(models.Model):
+    """What the reporter sees on the tracking page: append-only, with a note free of personal
+    data. The acting officer is kept for the record but never shown publicly."""
+
+    tip_off = models.ForeignKey(
+        TipOff, verbose_name=_("tip-off"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=TipOffEventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tip-off event")
+        verbose_name_plural = _("tip-off events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tip_off.code}: {self.kind}"
+
+
+class IdentityViewing(models.Model):
+    """Each time someone reveals a reporter's or payee's identity: who, when, from where, why."""
+
+    tip_off = models.ForeignKey(
+        TipOff, on_delete=models.CASCADE, null=True, blank=True, related_name="identity_viewings"
+    )
+    reward = models.ForeignKey(
+        "Reward", on_delete=models.CASCADE, null=True, blank=True, related_name="identity_viewings"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("viewed at"), default=timezone.now)
+    client_address = models.CharField(_("from address"), max_length=64, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+
+    class Meta:
+        verbose_name = _("identity viewing")
+        verbose_name_plural = _("identity viewings")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} {self.at:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------- rewards
+
+
+def default_death_amounts() -> dict:
+    return {
+        AccidentLevel.GENERAL: 30000,
+        AccidentLevel.LARGER: 40000,
+        AccidentLevel.MAJOR: 50000,
+        AccidentLevel.ESPECIALLY_MAJOR: 60000,
+    }
+
+
+class RewardPolicy(models.Model):
+    """The reward rules in force, one row, editable by administrators; defaults are the
+    national 2018 measures (REFERENCE.md §6.1), which a city may raise."""
+
+    fine_share_percent = models.DecimalField(
+        _("share of the fine (%)"), max_digits=5, decimal_places=2, default=15,
+        validators=[MinValueValidator(0)],
+    )
+    fine_floor = models.DecimalField(
+        _("minimum reward (yuan)"), max_digits=12, decimal_places=2, default=3000,
+        validators=[MinValueValidator(0)],
+    )
+    fine_cap = models.DecimalField(
+        _("maximum reward (yuan)"), max_digits=12, decimal_places=2, default=300000,
+        validators=[MinValueValidator(0)],
+    )
+    per_death_general = models.DecimalField(
+        _("per concealed death, ordinary accident"), max_digits=12, decimal_places=2,
+        default=30000, validators=[MinValueValidator(0)],
+    )
+    per_death_larger = models.DecimalField(
+        _("per concealed death, large accident"), max_digits=12, decimal_places=2,
+        default=40000, validators=[MinValueValidator(0)],
+    )
+    per_death_major = models.DecimalField(
+        _("per concealed death, major accident"), max_digits=12, decimal_places=2,
+        default=50000, validators=[MinValueValidator(0)],
+    )
+    per_death_especially_major = models.DecimalField(
+        _("per concealed death, especially major accident"), max_digits=12, decimal_places=2,
+        default=60000, validators=[MinValueValidator(0)],
+    )
+    concealed_cap = models.DecimalField(
+        _("maximum for a concealed accident (yuan)"), max_digits=12, decimal_places=2,
+        default=300000, validators=[MinValueValidator(0)],
+    )
+    employee_uplift_percent = models.DecimalField(
+        _("uplift for employees reporting their own employer (%)"), max_digits=5,
+        decimal_places=2, default=20, validators=[MinValueValidator(0)],
+    )
+    claim_days = models.PositiveIntegerField(_("days to claim an approved reward"), default=30)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reward rules")
+        verbose_name_plural = _("reward rules")
+
+    def __str__(self) -> str:
+        return str(_("Reward rules"))
+
+    @classmethod
+    def current(cls) -> RewardPolicy:
+        policy, created = cls.objects.get_or_create(pk=1)
+        if created:
+            policy.refresh_from_db()  # the defaults as stored (Decimal), not as declared
+        return policy
+
+    def per_death(self, level: str):
+        return getattr(self, f"per_death_{level}")
+
+
+class InternalRewardScheme(models.Model):
+    """An enterprise's own scheme for rewarding employees who report hazards (内部报告奖励),
+    paid from its safety budget: an amount per hazard level."""
+
+    enterprise = models.OneToOneField(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="internal_reward_scheme",
+    )
+    general_amount = models.DecimalField(
+        _("reward for a general hazard (yuan)"), max_digits=10, decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    major_amount = models.DecimalField(
+        _("reward for a major hazard (yuan)"), max_digits=10, decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internal-report reward scheme")
+        verbose_name_plural = _("internal-report reward schemes")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}"
+
+
+class RewardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RewardQuerySet:
+        """Tip-off rewards: regulators of the hazard's or tip-off's region. Internal-report
+        rewards also: the enterprise's own users."""
+        from anlan.core.scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.sees_all:
+            return self
+        if scope.enterprise_id:
+            return self.filter(kind=RewardKind.INTERNAL, enterprise_id=scope.enterprise_id)
+        if scope.region_prefix is None or scope.team_id:
+            return self.none()
+        return self.filter(region__prefix__startswith=scope.region_prefix)
+
+
+class Reward(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=RewardKind.choices)
+    tip_off = models.ForeignKey(
+        TipOff, verbose_name=_("tip-off"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="rewards",
+    )
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="rewards",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("paying enterprise"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="internal_rewards",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=RewardBasis.choices)
+    fine_amount = models.DecimalField(
+        _("administrative fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    accident_level = models.CharField(
+        _("accident level"), max_length=20, choices=AccidentLevel.choices, blank=True
+    )
+    concealed_deaths = models.PositiveIntegerField(_("concealed deaths"), null=True, blank=True)
+    employee_uplift = models.BooleanField(_("employee uplift applied"), default=False)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    explanation = models.TextField(_("how it was computed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RewardStatus.choices, default=RewardStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
+    claim_by = models.DateField(_("claim by"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    payee_sealed = models.TextField(blank=True, editable=False)  # crypto.seal({...})
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("paid by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    payout_reference = models.CharField(_("payout reference"), max_length=100, blank=True)
+
+    objects = RewardQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["payee_sealed"])
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ¥{self.amount}"
+
+    @property
+    def status_colour(self) -> str:
+        return REWARD_STATUS_COLOURS.get(self.status, "secondary")
+
+    @property
+    def claim_expired(self) -> bool:
+        return (
+            self.status == RewardStatus.APPROVED
+            and self.claim_by is not None
+            and self.claim_by < local_today()
+        )
+
+
+# ---------------------------------------------------------------- exposure (曝光)
+
+
+class ExposureQuerySet(models.QuerySet):
+    def published(self) -> ExposureQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+    def visible_to(self, user) -> ExposureQuerySet:
+        return filter_by_scope(self, user, region_field="hazard__region")
+
+
+class ExposureCase(models.Model):
+    """A closed or typical case published on the public portal: the unit's name and the facts,
+    no personal data."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="exposures"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    unit_name = models.CharField(_("enterprise or place"), max_length=200)
+    facts = models.TextField(_("facts"), max_length=5000)
+    outcome = models.TextField(_("handling and outcome"), max_length=5000, blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = ExposureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exposure case (曝光)")
+        verbose_name_plural = _("exposure cases (曝光)")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

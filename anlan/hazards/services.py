@@ -27,7 +27,7 @@ from anlan.core.permissions import region_in_scope, require
 from anlan.core.scoping import scope_of
 from anlan.core.uploads import CheckedUpload
 
-from . import workflow
+from . import notices, workflow
 from .choices import DEADLINE_STATUSES, AttachmentKind, HazardChannel, HazardLevel
 from .choices import HazardStatus as S
 from .models import (
@@ -154,6 +154,25 @@ def _attach(hazard, files: Iterable[CheckedUpload], *, kind, user, transition=No
     return out
 
 
+def copy_attachment(hazard, source, *, user, kind) -> HazardAttachment:
+    """Attach to ``hazard`` a copy of a file kept elsewhere (e.g. a tip-off's photo)."""
+    with source.file.open("rb") as handle:
+        content = handle.read()
+    attachment = HazardAttachment(
+        hazard=hazard,
+        kind=kind,
+        original_name=source.original_name,
+        content_type=source.content_type,
+        extension=source.extension,
+        size=source.size,
+        sha256=source.sha256,
+        uploaded_by=user,
+    )
+    attachment.file.save(source.original_name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
 def _required_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -189,6 +208,7 @@ def report_hazard(*, user, data: dict[str, Any], photos: Iterable[CheckedUpload]
         hazard=hazard, from_status="", to_status=S.REPORTED, actor=user, reason=""
     )
     _attach(hazard, photos, kind=AttachmentKind.PHOTO, user=user, transition=first)
+    notices.after_commit(notices.reported, hazard, actor=user)
     return hazard
 
 
@@ -256,6 +276,7 @@ def assign_plan(*, hazard: Hazard, user, plan: dict[str, Any], reason: str = "")
     _validate_plan(hazard, record)
     workflow.transition(hazard, S.ASSIGNED, user=user, reason=reason, deadline=record.deadline)
     record.save()
+    notices.after_commit(notices.assigned, hazard, actor=user)
     return hazard
 
 
@@ -281,6 +302,7 @@ def request_acceptance(
         )
     step = workflow.transition(hazard, S.ACCEPTANCE_REQUESTED, user=user, reason=reason)
     _attach(hazard, evidence, kind=AttachmentKind.EVIDENCE, user=user, transition=step)
+    notices.after_commit(notices.acceptance_requested, hazard, actor=user)
     return hazard
 
 
@@ -314,6 +336,10 @@ def accept_hazard(*, hazard: Hazard, user, reason: str = "") -> Hazard:
         # Closing delists it (摘牌); the record stays, with who and when.
         listing.delisted_at, listing.delisted_by = hazard.closed_at, user
         listing.save(update_fields=["delisted_at", "delisted_by"])
+    from .tipoffs import on_hazard_closed  # tipoffs imports this module
+
+    on_hazard_closed(hazard)
+    notices.after_commit(notices.closed, hazard, actor=user)
     return hazard
 
 
@@ -346,6 +372,7 @@ def fail_acceptance(*, hazard: Hazard, user, reason: str) -> Hazard:
     """Acceptance failed: back to rectifying, saying what is still wrong."""
     require(can_accept(user, hazard), _("You may not accept this hazard."))
     workflow.transition(hazard, S.RECTIFYING, user=user, reason=_required_reason(reason))
+    notices.after_commit(notices.acceptance_failed, hazard, actor=user, reason=reason)
     return hazard
 
 

@@ -16,16 +16,29 @@ from .choices import HazardStatus as S
 from .models import Hazard
 
 
+# Rejected reports and merged duplicates are not hazards to be fixed: figures leave them out.
+NOT_HAZARDS = (S.REJECTED, S.MERGED)
+
+
+def countable(qs):
+    """The hazards of ``qs`` that count in figures (not rejected, not merged)."""
+    return qs.exclude(status__in=NOT_HAZARDS)
+
+
+def rectification_rate(closed: int, found: int) -> float | None:
+    """整改率 in per cent, one decimal; None (not 0) when nothing was found."""
+    return round(100 * closed / found, 1) if found else None
+
+
 def hazard_stats(user, *, months: int = 12) -> dict:
-    # Rejected reports and merged duplicates are not hazards to be fixed.
-    qs = Hazard.objects.visible_to(user).exclude(status__in=[S.REJECTED, S.MERGED])
+    qs = countable(Hazard.objects.visible_to(user))
     totals = qs.aggregate(
         found=Count("pk"),
         closed=Count("pk", filter=Q(status=S.CLOSED)),
         open_major=Count("pk", filter=~Q(status=S.CLOSED) & Q(level=HazardLevel.MAJOR)),
     )
     overdue = qs.overdue().count()
-    rate = round(100 * totals["closed"] / totals["found"], 1) if totals["found"] else None
+    rate = rectification_rate(totals["closed"], totals["found"])
 
     per_prefix = (
         qs.values("region__prefix")

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -16,9 +15,10 @@ from anlan.core.uploads import check_uploaded_files
 
 from . import services
 from .choices import HazardChannel, HazardLevel, HazardStatus
+from .counts import CappedPaginator, ledger_counts
 from .duplicates import possible_duplicates
 from .excel import export_hazards
-from .filters import HazardFilter, counts_by_status
+from .filters import HazardFilter
 from .forms import HazardReportForm, MultipleFileField, PlanForm
 from .models import Hazard
 
@@ -37,12 +37,12 @@ def hazard_list(request):
     flt = HazardFilter.from_params(request.GET)
     base = _visible(request)
     qs = flt.apply(base)
-    page = Paginator(qs, settings.ANLAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, settings.ANLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     status_query = query.copy()
     status_query.pop("status", None)
-    counts = counts_by_status(flt.apply(base, with_status=False))
+    counts = ledger_counts(flt.apply(base, with_status=False))
     return render(
         request,
         "hazards/hazard_list.html",
@@ -51,8 +51,9 @@ def hazard_list(request):
             "filter": flt,
             "query": query.urlencode(),
             "status_query": status_query.urlencode(),
-            "counts": [(s, label, counts[s]) for s, label in HazardStatus.choices],
-            "total": sum(counts.values()),
+            "counts": [(s, label, counts.label(s)) for s, label in HazardStatus.choices],
+            "total": counts.label("total"),
+            "count_limit": f"{counts.limit:,}",
             "levels": HazardLevel.choices,
             "channels": HazardChannel.choices,
             "regions": Region.objects.visible_to(request.user)
