@@ -71,10 +71,22 @@ def on_not_found(request, exc):
 
 from anlan.core.api import router as core_router  # noqa: E402
 from anlan.hazards.api import router as hazards_router  # noqa: E402
+from anlan.hazards.api_tipoffs import (  # noqa: E402
+    exposure_router,
+    portal_router,
+    reward_router,
+    tipoff_router,
+)
 from anlan.registry.api import router as registry_router  # noqa: E402
+from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/enterprises", registry_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/tipoffs", tipoff_router)
+api.add_router("/rewards", reward_router)
+api.add_router("/exposures", exposure_router)
+api.add_router("/portal", portal_router)
 api.add_router("/stats", reports_router)
+api.add_router("/quarterly-reports", quarterly_router)

@@ -7,6 +7,8 @@ anlan createadmin                create a system administrator
 anlan import enterprises F.xlsx  import an enterprise ledger (--partial to keep good rows)
 anlan export enterprises F.xlsx  export the enterprise ledger
 anlan token create USER          issue an API token
+anlan reports quarterly [--year Y --quarter Q] [--region CODE] [--generate]
+                                 quarterly hazard reports: who has submitted
 anlan worker                     run the background worker (deliveries, daily deadline job)
 anlan hazards check-deadlines    send due deadline reminders and escalations now
 anlan manage ...                 any Django management command
@@ -25,6 +27,7 @@ ALIASES = {
     ("import", "enterprises"): ["import_enterprises"],
     ("export", "enterprises"): ["export_enterprises"],
     ("token", "create"): ["token_create"],
+    ("reports", "quarterly"): ["quarterly_report"],
     ("user", "create"): ["user_create"],
     ("worker",): ["run_huey"],
     ("hazards", "check-deadlines"): ["check_deadlines"],

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "anlan.registry",
     "anlan.hazards",
     "anlan.reports",
+    "anlan.portal",
 ]
 
 MIDDLEWARE = [
@@ -295,3 +296,17 @@ ANLAN_DELIVERY_RETRY_DELAY = env_int("ANLAN_DELIVERY_RETRY_DELAY", 300)
 ANLAN_HAZARD_REMINDER_DAYS = env_int("ANLAN_HAZARD_REMINDER_DAYS", 3)
 ANLAN_HAZARD_ESCALATION_STEP_DAYS = env_int("ANLAN_HAZARD_ESCALATION_STEP_DAYS", 7)
 ANLAN_DEADLINE_JOB_HOUR = env_int("ANLAN_DEADLINE_JOB_HOUR", 8)
+
+# Cache (used by the public forms' rate limits): Redis when configured, so that every web
+# process counts the same; otherwise files under var/, shared by the processes of one machine.
+if ANLAN_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ANLAN_REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("anlan.core.urls")),
     path("enterprises/", include("anlan.registry.urls")),
     path("hazards/", include("anlan.hazards.urls")),
+    path("portal/", include("anlan.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

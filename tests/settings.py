@@ -8,3 +8,4 @@ from anlan.settings import *  # noqa: E402, F403
 
 # Background tasks run inline, in memory (tests never touch var/huey.sqlite3).
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -73,6 +73,7 @@ MANAGEABLE_ROLES = {
         UserRole.GUARANTOR,
         UserRole.RESCUE_COMMANDER,
         UserRole.MEMBER_UNIT_LIAISON,
+        UserRole.TIPOFF_VERIFIER,
     },
     UserRole.COUNTY_REGULATOR: {
         UserRole.TOWNSHIP_SUPERVISOR,
@@ -80,6 +81,7 @@ MANAGEABLE_ROLES = {
         UserRole.ENTERPRISE_SAFETY,
         UserRole.GUARANTOR,
         UserRole.RESCUE_COMMANDER,
+        UserRole.TIPOFF_VERIFIER,
     },
 }
 USER_MANAGER_ROLES = {UserRole.SYSTEM_ADMIN, *MANAGEABLE_ROLES}

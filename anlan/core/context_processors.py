@@ -2,6 +2,13 @@ from django.conf import settings
 
 from .notify import unread_count
 from .permissions import can_manage_users
+from .scoping import scope_of
+
+
+def sees_tipoffs(user) -> bool:
+    """Tip-offs are for the region's offices, never for enterprises or rescue teams."""
+    scope = scope_of(user)
+    return scope.sees_all or (bool(scope.region_prefix) and not scope.enterprise_id and not scope.team_id)
 
 
 def _once(func):
@@ -23,6 +30,7 @@ def anlan(request):
         "ANLAN_MAP_TILE_URL": settings.ANLAN_MAP_TILE_URL,
         "ANLAN_MAP_TILE_ATTRIBUTION": settings.ANLAN_MAP_TILE_ATTRIBUTION,
         "can_manage_users": bool(user and can_manage_users(user)),
+        "can_see_tipoffs": bool(user and sees_tipoffs(user)),
         # One indexed COUNT for the navbar badge, run only when a page shows the navbar.
         "unread_notifications": _once(lambda: unread_count(user) if user else 0),
     }

@@ -40,4 +40,6 @@ def unseal(token: str) -> dict:
     try:
         return json.loads(_fernet().decrypt(token.encode()))
     except InvalidToken as exc:
-        raise ValueError("This record was encrypted with a key that is no longer configured.") from exc
+        raise ValueError(
+            "This record was encrypted with a key that is no longer configured."
+        ) from exc

@@ -32,6 +32,7 @@ from anlan.registry.choices import (
     PersonPost,
 )
 from anlan.registry.models import Enterprise, HazardSource, ResponsiblePerson, RiskFlag
+from anlan.reports.demo import build_demo_reports
 from anlan.rescue.choices import TeamKind
 from anlan.rescue.models import Team
 
@@ -302,13 +303,24 @@ STEPS = (
     _("Rescue teams"),
     _("Demo logins"),
     _("Hazards in every state"),
+    _("Quarterly hazard reports"),
 )
 
 
 class _Counter:
     def __init__(self):
         self.created = dict.fromkeys(
-            ("regions", "enterprises", "persons", "hazard_sources", "teams", "users", "hazards"), 0
+            (
+                "regions",
+                "enterprises",
+                "persons",
+                "hazard_sources",
+                "teams",
+                "users",
+                "hazards",
+                "quarterly_reports",
+            ),
+            0,
         )
 
 
@@ -553,6 +565,12 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
         regulator = User.objects.get(username="city")
         counter.created["hazards"] = build_demo_hazards(enterprises=enterprises, actor=regulator)
         step(6)
+        counter.created["quarterly_reports"] = build_demo_reports(
+            enterprises=enterprises,
+            admin=User.objects.get(username="admin"),
+            enterprise_user=User.objects.get(username="enterprise"),
+        )
+        step(7)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

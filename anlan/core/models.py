@@ -347,7 +347,9 @@ class Notification(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=2000, blank=True)
-    link = models.CharField(_("link"), max_length=500, blank=True, help_text=_("A path on this site."))
+    link = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("A path on this site.")
+    )
     subject = models.CharField(
         _("about"), max_length=64, blank=True, db_index=True, help_text=_("e.g. hazard:42")
     )

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 from ninja import Field, Schema
+
 from anlan.core.pagination import Pagination
 
 from .choices import DEADLINE_STATUSES, HazardStatus
@@ -119,7 +120,9 @@ class CappedPagination(Pagination):
 
     class Output(Schema):
         items: list[Any]
-        count: int = Field(..., description="Matching rows; a lower bound when count_exact is false")
+        count: int = Field(
+            ..., description="Matching rows; a lower bound when count_exact is false"
+        )
         count_exact: bool = Field(
             ..., description="False when more rows match than the counting limit"
         )

@@ -46,13 +46,17 @@ def _personal_data_errors(**texts: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def publish_case(*, hazard: Hazard, user, title: str, facts: str, outcome: str = "") -> ExposureCase:
+def publish_case(
+    *, hazard: Hazard, user, title: str, facts: str, outcome: str = ""
+) -> ExposureCase:
     if not can_publish(user, hazard):
         raise PermissionDenied(_("You may not publish this case."))
     title, facts, outcome = (title or "").strip(), (facts or "").strip(), (outcome or "").strip()
     errors = {}
     if hazard.status in NOT_PUBLISHABLE:
-        errors["hazard"] = _("Publish a verified hazard, not one that is unverified, rejected or merged.")
+        errors["hazard"] = _(
+            "Publish a verified hazard, not one that is unverified, rejected or merged."
+        )
     if not title:
         errors["title"] = _("Give the case a title.")
     elif len(title) > 200:

@@ -8,7 +8,7 @@ from anlan.core.models import Region
 from anlan.registry.models import Enterprise
 
 from .choices import HazardLevel
-from .models import Hazard, RectificationPlan
+from .models import Hazard, RectificationPlan, RewardPolicy
 from .services import PLAN_FIELDS
 
 
@@ -92,4 +92,14 @@ class PlanForm(forms.ModelForm):
         if hazard.level != HazardLevel.MAJOR:
             for name in RectificationPlan.MAJOR_FIELDS:
                 del self.fields[name]
+        style_fields(self)
+
+
+class RewardPolicyForm(forms.ModelForm):
+    class Meta:
+        model = RewardPolicy
+        exclude = ["updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         style_fields(self)

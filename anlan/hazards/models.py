@@ -399,9 +399,7 @@ class TipOff(Located):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="tip_offs"
     )
-    enterprise_name = models.CharField(
-        _("enterprise or unit reported"), max_length=200, blank=True
-    )
+    enterprise_name = models.CharField(_("enterprise or unit reported"), max_length=200, blank=True)
     address = models.CharField(_("address or place"), max_length=255)
     description = models.TextField(_("what is wrong"), max_length=5000)
     reporter_is_employee = models.BooleanField(
@@ -565,40 +563,67 @@ class RewardPolicy(models.Model):
     national 2018 measures (REFERENCE.md §6.1), which a city may raise."""
 
     fine_share_percent = models.DecimalField(
-        _("share of the fine (%)"), max_digits=5, decimal_places=2, default=15,
+        _("share of the fine (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
         validators=[MinValueValidator(0)],
     )
     fine_floor = models.DecimalField(
-        _("minimum reward (yuan)"), max_digits=12, decimal_places=2, default=3000,
+        _("minimum reward (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=3000,
         validators=[MinValueValidator(0)],
     )
     fine_cap = models.DecimalField(
-        _("maximum reward (yuan)"), max_digits=12, decimal_places=2, default=300000,
+        _("maximum reward (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=300000,
         validators=[MinValueValidator(0)],
     )
     per_death_general = models.DecimalField(
-        _("per concealed death, ordinary accident"), max_digits=12, decimal_places=2,
-        default=30000, validators=[MinValueValidator(0)],
+        _("per concealed death, ordinary accident"),
+        max_digits=12,
+        decimal_places=2,
+        default=30000,
+        validators=[MinValueValidator(0)],
     )
     per_death_larger = models.DecimalField(
-        _("per concealed death, large accident"), max_digits=12, decimal_places=2,
-        default=40000, validators=[MinValueValidator(0)],
+        _("per concealed death, large accident"),
+        max_digits=12,
+        decimal_places=2,
+        default=40000,
+        validators=[MinValueValidator(0)],
     )
     per_death_major = models.DecimalField(
-        _("per concealed death, major accident"), max_digits=12, decimal_places=2,
-        default=50000, validators=[MinValueValidator(0)],
+        _("per concealed death, major accident"),
+        max_digits=12,
+        decimal_places=2,
+        default=50000,
+        validators=[MinValueValidator(0)],
     )
     per_death_especially_major = models.DecimalField(
-        _("per concealed death, especially major accident"), max_digits=12, decimal_places=2,
-        default=60000, validators=[MinValueValidator(0)],
+        _("per concealed death, especially major accident"),
+        max_digits=12,
+        decimal_places=2,
+        default=60000,
+        validators=[MinValueValidator(0)],
     )
     concealed_cap = models.DecimalField(
-        _("maximum for a concealed accident (yuan)"), max_digits=12, decimal_places=2,
-        default=300000, validators=[MinValueValidator(0)],
+        _("maximum for a concealed accident (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=300000,
+        validators=[MinValueValidator(0)],
     )
     employee_uplift_percent = models.DecimalField(
-        _("uplift for employees reporting their own employer (%)"), max_digits=5,
-        decimal_places=2, default=20, validators=[MinValueValidator(0)],
+        _("uplift for employees reporting their own employer (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=20,
+        validators=[MinValueValidator(0)],
     )
     claim_days = models.PositiveIntegerField(_("days to claim an approved reward"), default=30)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -633,11 +658,15 @@ class InternalRewardScheme(models.Model):
         related_name="internal_reward_scheme",
     )
     general_amount = models.DecimalField(
-        _("reward for a general hazard (yuan)"), max_digits=10, decimal_places=2,
+        _("reward for a general hazard (yuan)"),
+        max_digits=10,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     major_amount = models.DecimalField(
-        _("reward for a major hazard (yuan)"), max_digits=10, decimal_places=2,
+        _("reward for a major hazard (yuan)"),
+        max_digits=10,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
@@ -669,16 +698,28 @@ class RewardQuerySet(models.QuerySet):
 class Reward(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=RewardKind.choices)
     tip_off = models.ForeignKey(
-        TipOff, verbose_name=_("tip-off"), on_delete=models.PROTECT, null=True, blank=True,
+        TipOff,
+        verbose_name=_("tip-off"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="rewards",
     )
     hazard = models.ForeignKey(
-        Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, null=True, blank=True,
+        Hazard,
+        verbose_name=_("hazard"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="rewards",
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("paying enterprise"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="internal_rewards",
+        "registry.Enterprise",
+        verbose_name=_("paying enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="internal_rewards",
     )
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
@@ -698,13 +739,19 @@ class Reward(models.Model):
         _("status"), max_length=10, choices=RewardStatus.choices, default=RewardStatus.PROPOSED
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
@@ -713,8 +760,12 @@ class Reward(models.Model):
     payee_sealed = models.TextField(blank=True, editable=False)  # crypto.seal({...})
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("paid by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     payout_reference = models.CharField(_("payout reference"), max_length=100, blank=True)
 
@@ -766,13 +817,19 @@ class ExposureCase(models.Model):
     outcome = models.TextField(_("handling and outcome"), max_length=5000, blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ExposureQuerySet.as_manager()

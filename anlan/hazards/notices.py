@@ -126,12 +126,12 @@ def _send(hazard, recipients, kind, title, body, *, actor=None, dedup_key=None):
 def reported(hazard: Hazard, *, actor=None):
     """A new report: the township supervisors and county regulators covering it."""
     hazard = _fresh(hazard)
-    people = _union(
-        officials(hazard, RegionLevel.TOWNSHIP), officials(hazard, RegionLevel.COUNTY)
-    )
+    people = _union(officials(hazard, RegionLevel.TOWNSHIP), officials(hazard, RegionLevel.COUNTY))
     with translation.override(settings.LANGUAGE_CODE):
         title = _("New hazard reported: %(code)s") % {"code": hazard.code}
-        return _send(hazard, people, NotificationKind.HAZARD_REPORTED, title, _summary(hazard), actor=actor)
+        return _send(
+            hazard, people, NotificationKind.HAZARD_REPORTED, title, _summary(hazard), actor=actor
+        )
 
 
 def assigned(hazard: Hazard, *, actor=None):

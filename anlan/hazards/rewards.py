@@ -94,7 +94,11 @@ def compute(
         share = fine * policy.fine_share_percent / 100
         steps = [
             _("%(share)s%% of the fine %(fine)s = %(amount)s")
-            % {"share": policy.fine_share_percent.normalize(), "fine": _money(fine), "amount": _money(share)}
+            % {
+                "share": policy.fine_share_percent.normalize(),
+                "fine": _money(fine),
+                "amount": _money(share),
+            }
         ]
         amount = share
         floor, cap = policy.fine_floor, policy.fine_cap
@@ -300,7 +304,12 @@ def decide_reward(*, reward: Reward, user, approve: bool, note: str = "") -> Rew
     fields = {"decided_by": user, "decided_at": timezone.now(), "decision_note": note[:2000]}
     if approve and reward.kind == RewardKind.TIP_OFF:
         fields["claim_by"] = local_today() + timedelta(days=RewardPolicy.current().claim_days)
-    _move(reward, RewardStatus.PROPOSED, RewardStatus.APPROVED if approve else RewardStatus.REFUSED, **fields)
+    _move(
+        reward,
+        RewardStatus.PROPOSED,
+        RewardStatus.APPROVED if approve else RewardStatus.REFUSED,
+        **fields,
+    )
     if approve and reward.tip_off_id:
         tipoffs._event(
             reward.tip_off,
@@ -321,7 +330,10 @@ def claim_reward(*, tip_off: TipOff, payee: dict[str, Any]) -> Reward:
         raise ValidationError({"code": _("There is no approved reward to claim.")})
     if reward.claim_expired:
         raise ValidationError(
-            {"code": _("The time to claim this reward ended on %(date)s.") % {"date": reward.claim_by}}
+            {
+                "code": _("The time to claim this reward ended on %(date)s.")
+                % {"date": reward.claim_by}
+            }
         )
     errors = {}
     name = (payee.get("name") or "").strip()
@@ -334,7 +346,9 @@ def claim_reward(*, tip_off: TipOff, payee: dict[str, Any]) -> Reward:
     except ValidationError as exc:
         errors["payee_mobile"] = exc.messages
     if not account or len(account) > 100:
-        errors["payee_account"] = _("Give the bank account or payment account (at most 100 characters).")
+        errors["payee_account"] = _(
+            "Give the bank account or payment account (at most 100 characters)."
+        )
     if errors:
         raise ValidationError(errors)
     _move(
@@ -363,8 +377,14 @@ def record_payout(*, reward: Reward, user, reference: str) -> Reward:
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": _("Give the payment reference (voucher number).")})
-    _move(reward, expected, RewardStatus.PAID, paid_at=timezone.now(), paid_by=user,
-          payout_reference=reference[:100])
+    _move(
+        reward,
+        expected,
+        RewardStatus.PAID,
+        paid_at=timezone.now(),
+        paid_by=user,
+        payout_reference=reference[:100],
+    )
     if reward.tip_off_id:
         tipoffs._event(reward.tip_off, TipOffEventKind.REWARD_PAID, actor=user)
     return reward
@@ -374,9 +394,10 @@ def reveal_payee(*, reward: Reward, user, purpose: str, client_address: str = ""
     """Payee details: a tip-off's for the verifier role (logged); an internal report's for the
     enterprise's own staff (also logged)."""
     if reward.kind == RewardKind.TIP_OFF:
-        allowed = tipoffs.can_see_identity(user) and Reward.objects.visible_to(user).filter(
-            pk=reward.pk
-        ).exists()
+        allowed = (
+            tipoffs.can_see_identity(user)
+            and Reward.objects.visible_to(user).filter(pk=reward.pk).exists()
+        )
     else:
         allowed = can_manage_internal(user, reward.enterprise)
     if not allowed:

@@ -15,7 +15,6 @@ from .choices import HazardChannel, HazardLevel
 from .choices import HazardStatus as S
 from .models import Hazard
 
-
 # Rejected reports and merged duplicates are not hazards to be fixed: figures leave them out.
 NOT_HAZARDS = (S.REJECTED, S.MERGED)
 

@@ -211,15 +211,11 @@ def can_report_not_fixed(tip_off: TipOff) -> bool:
 
 
 @transaction.atomic
-def report_not_fixed(
-    *, tip_off: TipOff, note: str, photos: Iterable[CheckedUpload] = ()
-) -> TipOff:
+def report_not_fixed(*, tip_off: TipOff, note: str, photos: Iterable[CheckedUpload] = ()) -> TipOff:
     """The reporter says the closed hazard is still there: the tip-off goes back for review."""
     note = (note or "").strip()
     if not can_report_not_fixed(tip_off):
-        raise ValidationError(
-            {"code": _("This can be said only once the hazard has been closed.")}
-        )
+        raise ValidationError({"code": _("This can be said only once the hazard has been closed.")})
     if len(note) < 5:
         raise ValidationError({"note": _("Say what is still wrong in at least 5 characters.")})
     changed = TipOff.objects.filter(pk=tip_off.pk, status=TipOffStatus.SUBSTANTIATED).update(
@@ -396,7 +392,10 @@ def resolve_recheck(
             % {"code": tip_off.code},
         )
         _set_status(
-            tip_off, TipOffStatus.RECHECK, TipOffStatus.SUBSTANTIATED, hazard=hazard,
+            tip_off,
+            TipOffStatus.RECHECK,
+            TipOffStatus.SUBSTANTIATED,
+            hazard=hazard,
             public_reply=reply[:2000],
         )
         _event(tip_off, TipOffEventKind.REOPENED, note=reply, actor=user)
@@ -420,15 +419,20 @@ def public_progress(tip_off: TipOff) -> dict[str, Any]:
     return {
         "code": tip_off.code,
         "status": tip_off.status,
-        "status_label": TipOffStatus(tip_off.status).label,
+        "status_label": str(TipOffStatus(tip_off.status).label),
         "received_at": tip_off.received_at,
         "verify_by": tip_off.verify_by,
         "reply": tip_off.public_reply,
         "hazard_status": hazard.status if hazard else None,
-        "hazard_status_label": HazardStatus(hazard.status).label if hazard else "",
+        "hazard_status_label": str(HazardStatus(hazard.status).label) if hazard else "",
         "hazard_deadline": hazard.deadline if hazard else None,
         "events": [
-            {"at": e.at, "kind": e.kind, "label": TipOffEventKind(e.kind).label, "note": e.note}
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "label": str(TipOffEventKind(e.kind).label),
+                "note": e.note,
+            }
             for e in tip_off.events.all()
         ],
         "can_report_not_fixed": can_report_not_fixed(tip_off),

@@ -13,7 +13,7 @@ from anlan.core.forms import add_service_errors
 from anlan.core.models import Region
 from anlan.core.uploads import check_uploaded_files
 
-from . import services
+from . import exposure, rewards, services
 from .choices import HazardChannel, HazardLevel, HazardStatus
 from .counts import CappedPaginator, ledger_counts
 from .duplicates import possible_duplicates
@@ -214,6 +214,13 @@ def _detail_context(request, hazard):
         and getattr(hazard, "listing", None) is None
         and hazard.is_open
         and hazard.status != HazardStatus.REPORTED,
+        "tip_offs": hazard.tip_offs.visible_to(user),
+        "hazard_rewards": hazard.rewards.visible_to(user),
+        "can_internal_reward": hazard.enterprise is not None
+        and rewards.can_manage_internal(user, hazard.enterprise),
+        "can_publish": exposure.can_publish(user, hazard)
+        and hazard.status not in exposure.NOT_PUBLISHABLE,
+        "exposures": hazard.exposures.all(),
         "authorities": [
             r
             for r in hazard.region.ancestors() + [hazard.region]

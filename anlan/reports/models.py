@@ -88,7 +88,7 @@ class QuarterlyHazardReport(models.Model):
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     status = models.CharField(
-        _("status"),
+        _("report status"),
         max_length=10,
         choices=ReportStatus.choices,
         default=ReportStatus.DRAFT,

@@ -93,7 +93,9 @@ def test_mark_all_read_empties_the_badge(client, lingshi_regulator, yanhu_regula
     assert theirs.read_at is None  # someone else's inbox is untouched
 
 
-def test_nobody_reads_or_marks_another_users_notifications(client, lingshi_regulator, yanhu_regulator):
+def test_nobody_reads_or_marks_another_users_notifications(
+    client, lingshi_regulator, yanhu_regulator
+):
     theirs = tell(yanhu_regulator, title="盐湖区的消息")[0]
     client.force_login(lingshi_regulator)
     assert "盐湖区的消息" not in client.get(reverse("notifications:inbox")).content.decode()
@@ -180,7 +182,10 @@ def test_api_needs_authentication(client):
 
 def test_the_same_event_reaches_a_person_once(lingshi_regulator, yanhu_regulator):
     key = "hazard:1:2026-05-01:reminder"
-    assert len(notify.notify(recipients=[lingshi_regulator], kind="other", title="x", dedup_key=key)) == 1
+    assert (
+        len(notify.notify(recipients=[lingshi_regulator], kind="other", title="x", dedup_key=key))
+        == 1
+    )
     again = notify.notify(
         recipients=[lingshi_regulator, yanhu_regulator], kind="other", title="x", dedup_key=key
     )
@@ -188,7 +193,9 @@ def test_the_same_event_reaches_a_person_once(lingshi_regulator, yanhu_regulator
     assert Notification.objects.filter(dedup_key=key).count() == 2
 
 
-def test_the_actor_and_disabled_accounts_are_not_told(lingshi_regulator, yanhu_regulator, city_admin):
+def test_the_actor_and_disabled_accounts_are_not_told(
+    lingshi_regulator, yanhu_regulator, city_admin
+):
     yanhu_regulator.is_active = False
     yanhu_regulator.save()
     created = notify.notify(
@@ -203,7 +210,9 @@ def test_the_actor_and_disabled_accounts_are_not_told(lingshi_regulator, yanhu_r
 # ---------------------------------------------------------------- e-mail and SMS
 
 
-def test_email_goes_out_after_commit_and_is_recorded(lingshi_regulator, sent_after_commit, settings):
+def test_email_goes_out_after_commit_and_is_recorded(
+    lingshi_regulator, sent_after_commit, settings
+):
     settings.ANLAN_BASE_URL = "https://anlan.example.gov.cn"
     lingshi_regulator.email = "zhang.wei@example.gov.cn"
     lingshi_regulator.save()
@@ -239,7 +248,9 @@ def test_urgent_notifications_are_texted_with_the_mobile_masked(
     lingshi_regulator.mobile = "13812341234"
     lingshi_regulator.save()
     with caplog.at_level(logging.INFO, logger="anlan.sms"):
-        sent_after_commit(tell, lingshi_regulator, title="隐患已超期", kind=NotificationKind.ESCALATION)
+        sent_after_commit(
+            tell, lingshi_regulator, title="隐患已超期", kind=NotificationKind.ESCALATION
+        )
     texts = [r.getMessage() for r in caplog.records if r.name == "anlan.sms"]
     assert texts == ["SMS to 138****1234: 隐患已超期"]
     assert "13812341234" not in caplog.text
@@ -315,7 +326,9 @@ def receiver(settings):
     server.server_close()
 
 
-def test_webhook_is_delivered_signed(receiver, lingshi_regulator, yanhu_regulator, sent_after_commit):
+def test_webhook_is_delivered_signed(
+    receiver, lingshi_regulator, yanhu_regulator, sent_after_commit
+):
     sent_after_commit(
         notify.notify,
         recipients=[lingshi_regulator, yanhu_regulator],
@@ -339,7 +352,10 @@ def test_webhook_is_delivered_signed(receiver, lingshi_regulator, yanhu_regulato
     payload = json.loads(body)
     assert payload["event"] == "escalation" and payload["title"] == "隐患超期升级"
     assert payload["subject"] == "hazard:7"
-    assert {r["username"] for r in payload["recipients"]} == {"lingshi-regulator", "yanhu-regulator"}
+    assert {r["username"] for r in payload["recipients"]} == {
+        "lingshi-regulator",
+        "yanhu-regulator",
+    }
     delivery = Delivery.objects.get(channel=DeliveryChannel.WEBHOOK)
     assert delivery.status == DeliveryStatus.SENT and payload["delivery"] == delivery.pk
     assert "token" not in delivery.target  # masked: no query string

@@ -15,7 +15,6 @@ from anlan.hazards.choices import HazardStatus, RewardStatus, TipOffEventKind, T
 from anlan.hazards.models import IdentityViewing, Reward, RewardPolicy, TipOff
 
 from ..factories import JINZHONG, LINGSHI, YANHU, make_user, region
-from .conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +173,9 @@ def test_not_fixed_after_closure_reopens_review_and_a_new_hazard_when_confirmed(
     with pytest.raises(ValidationError):  # not closed yet
         tipoffs.report_not_fixed(tip_off=tip_off, note="仍然堵塞")
     hazard = tipoffs.substantiate(
-        tip_off=tip_off, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "management"}
+        tip_off=tip_off,
+        user=verifier,
+        hazard_data={"enterprise": lingshi_mine, "category": "management"},
     )
     close_hazard(hazard, lingshi_regulator, evidence)
     tip_off = tipoffs.find_by_code(tip_off.code, secret)
@@ -199,15 +200,25 @@ def test_reward_is_a_share_of_the_fine_within_floor_and_cap():
 
 def test_employee_reporting_their_employer_gets_the_uplift_within_the_cap():
     policy = RewardPolicy.current()
-    assert rewards.compute(policy=policy, basis="fine", fine_amount=100000, employee=True).amount == 18000
-    assert rewards.compute(policy=policy, basis="fine", fine_amount=1_900_000, employee=True).amount == 300000
+    assert (
+        rewards.compute(policy=policy, basis="fine", fine_amount=100000, employee=True).amount
+        == 18000
+    )
+    assert (
+        rewards.compute(policy=policy, basis="fine", fine_amount=1_900_000, employee=True).amount
+        == 300000
+    )
 
 
 def test_concealed_accident_reward_per_death_by_level_with_cap():
     policy = RewardPolicy.current()
-    result = rewards.compute(policy=policy, basis="concealed_accident", accident_level="larger", deaths=3)
+    result = rewards.compute(
+        policy=policy, basis="concealed_accident", accident_level="larger", deaths=3
+    )
     assert result.amount == 120000 and "3" in result.explanation
-    capped = rewards.compute(policy=policy, basis="concealed_accident", accident_level="especially_major", deaths=9)
+    capped = rewards.compute(
+        policy=policy, basis="concealed_accident", accident_level="especially_major", deaths=9
+    )
     assert capped.amount == 300000
 
 
@@ -215,7 +226,10 @@ def test_reward_rules_are_configurable():
     policy = RewardPolicy.current()
     policy.fine_share_percent, policy.fine_floor = Decimal("20"), Decimal("5000")
     policy.save()
-    assert rewards.compute(policy=RewardPolicy.current(), basis="fine", fine_amount=100000).amount == 20000
+    assert (
+        rewards.compute(policy=RewardPolicy.current(), basis="fine", fine_amount=100000).amount
+        == 20000
+    )
 
 
 def test_bad_reward_input_names_the_field():
@@ -224,7 +238,10 @@ def test_bad_reward_input_names_the_field():
         ({"basis": "fine", "fine_amount": "abc"}, "fine_amount"),
         ({"basis": "fine", "fine_amount": -5}, "fine_amount"),
         ({"basis": "concealed_accident", "accident_level": "x", "deaths": 1}, "accident_level"),
-        ({"basis": "concealed_accident", "accident_level": "major", "deaths": 0}, "concealed_deaths"),
+        (
+            {"basis": "concealed_accident", "accident_level": "major", "deaths": 0},
+            "concealed_deaths",
+        ),
         ({"basis": "other"}, "basis"),
     ]:
         with pytest.raises(ValidationError) as exc:
@@ -236,13 +253,19 @@ def test_only_the_first_valid_tipster_is_rewarded(verifier, lingshi_mine):
     first, _s = submit()
     second, _s2 = submit(anonymous=True)
     hazard = tipoffs.substantiate(
-        tip_off=first, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "management"}
+        tip_off=first,
+        user=verifier,
+        hazard_data={"enterprise": lingshi_mine, "category": "management"},
     )
     tipoffs.link_to_hazard(tip_off=second, user=verifier, hazard=hazard)
     with pytest.raises(ValidationError) as exc:
-        rewards.propose_tip_off_reward(tip_off=second, user=verifier, basis="fine", fine_amount=50000)
+        rewards.propose_tip_off_reward(
+            tip_off=second, user=verifier, basis="fine", fine_amount=50000
+        )
     assert first.code in str(exc.value)
-    reward = rewards.propose_tip_off_reward(tip_off=first, user=verifier, basis="fine", fine_amount=50000)
+    reward = rewards.propose_tip_off_reward(
+        tip_off=first, user=verifier, basis="fine", fine_amount=50000
+    )
     assert reward.amount == 7500
 
 
@@ -251,9 +274,13 @@ def test_reward_approved_by_a_second_person_claimed_by_code_and_paid(
 ):
     tip_off, secret = submit(reporter_is_employee=True)
     tipoffs.substantiate(
-        tip_off=tip_off, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "management"}
+        tip_off=tip_off,
+        user=verifier,
+        hazard_data={"enterprise": lingshi_mine, "category": "management"},
     )
-    reward = rewards.propose_tip_off_reward(tip_off=tip_off, user=verifier, basis="fine", fine_amount=100000)
+    reward = rewards.propose_tip_off_reward(
+        tip_off=tip_off, user=verifier, basis="fine", fine_amount=100000
+    )
     assert reward.amount == 18000 and reward.employee_uplift
     with pytest.raises(ValidationError):  # four eyes
         rewards.decide_reward(reward=reward, user=verifier, approve=True)
@@ -263,7 +290,9 @@ def test_reward_approved_by_a_second_person_claimed_by_code_and_paid(
         rewards.record_payout(reward=reward, user=second_officer, reference="PZ-1")
     found = tipoffs.find_by_code(tip_off.code, secret)
     with pytest.raises(ValidationError) as exc:
-        rewards.claim_reward(tip_off=found, payee={"name": "王小明", "mobile": "123", "account": ""})
+        rewards.claim_reward(
+            tip_off=found, payee={"name": "王小明", "mobile": "123", "account": ""}
+        )
     assert {"payee_mobile", "payee_account"} <= set(exc.value.message_dict)
     rewards.claim_reward(
         tip_off=found, payee={"name": "王小明", "mobile": MOBILE, "account": "6222020202020202"}
@@ -287,9 +316,13 @@ def test_an_approved_reward_cannot_be_claimed_after_the_claim_period(
 ):
     tip_off, secret = submit()
     tipoffs.substantiate(
-        tip_off=tip_off, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "management"}
+        tip_off=tip_off,
+        user=verifier,
+        hazard_data={"enterprise": lingshi_mine, "category": "management"},
     )
-    reward = rewards.propose_tip_off_reward(tip_off=tip_off, user=verifier, basis="fine", fine_amount=1)
+    reward = rewards.propose_tip_off_reward(
+        tip_off=tip_off, user=verifier, basis="fine", fine_amount=1
+    )
     rewards.decide_reward(reward=reward, user=second_officer, approve=True)
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         with pytest.raises(ValidationError) as exc:
@@ -315,7 +348,9 @@ def test_internal_report_reward_follows_the_enterprise_scheme(lingshi_mine, ling
     with pytest.raises(ValidationError) as exc:
         rewards.propose_internal_reward(hazard=hazard, user=manager, employee_name="赵工")
     assert "scheme" in exc.value.message_dict
-    rewards.set_internal_scheme(enterprise=lingshi_mine, user=manager, general_amount=200, major_amount=2000)
+    rewards.set_internal_scheme(
+        enterprise=lingshi_mine, user=manager, general_amount=200, major_amount=2000
+    )
     reward = rewards.propose_internal_reward(hazard=hazard, user=manager, employee_name="赵工")
     assert reward.amount == 200 and reward.enterprise == lingshi_mine
     assert "赵工" not in reward.payee_sealed
@@ -328,19 +363,27 @@ def test_internal_report_reward_follows_the_enterprise_scheme(lingshi_mine, ling
     assert payee["name"] == "赵工"
 
 
-def test_exposure_publishes_facts_but_refuses_personal_data(lingshi_regulator, lingshi_mine, evidence, verifier):
+def test_exposure_publishes_facts_but_refuses_personal_data(
+    lingshi_regulator, lingshi_mine, evidence, verifier
+):
     tip_off, _s = submit()
     hazard = tipoffs.substantiate(
-        tip_off=tip_off, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "management"}
+        tip_off=tip_off,
+        user=verifier,
+        hazard_data={"enterprise": lingshi_mine, "category": "management"},
     )
     with pytest.raises(ValidationError) as exc:
         exposure.publish_case(
-            hazard=hazard, user=lingshi_regulator, title="典型案例",
+            hazard=hazard,
+            user=lingshi_regulator,
+            title="典型案例",
             facts="该矿安全出口堵塞，联系人电话13712345678，已责令停产整改。",
         )
     assert "facts" in exc.value.message_dict
     case = exposure.publish_case(
-        hazard=hazard, user=lingshi_regulator, title="某煤矿安全出口堵塞",
+        hazard=hazard,
+        user=lingshi_regulator,
+        title="某煤矿安全出口堵塞",
         facts="该矿井口安全出口被杂物堵塞，夜间仍组织生产，已责令停产整改。",
         outcome="罚款5万元",
     )

@@ -1,14 +1,19 @@
 // Small behaviours wired by data attributes, so templates carry no inline script (CSP-friendly).
 //   <select data-autosubmit>          submits its form on change (language menu)
-//   <form data-confirm="question?">   asks before submitting
+//   <form data-confirm="question?">   asks before submitting (also on a submit button)
+//   <button data-print>               prints the page
 //   <form> … <span data-spinner>      shows the spinner while a long submit runs
 (function () {
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    var question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
     }
