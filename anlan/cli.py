@@ -11,6 +11,10 @@ anlan reports quarterly [--year Y --quarter Q] [--region CODE] [--generate]
                                  quarterly hazard reports: who has submitted
 anlan worker                     run the background worker (deliveries, daily deadline job)
 anlan hazards check-deadlines    send due deadline reminders and escalations now
+anlan tipoffs list [--overdue]   list tip-offs (never the reporters' identities)
+anlan rewards list [--export F]  the reward ledger, or compute one:
+anlan rewards compute --fine N [--employee] | --accident-level L --deaths N
+anlan keys new                   a new key for ANLAN_IDENTITY_KEYS
 anlan manage ...                 any Django management command
 """
 
@@ -31,6 +35,10 @@ ALIASES = {
     ("user", "create"): ["user_create"],
     ("worker",): ["run_huey"],
     ("hazards", "check-deadlines"): ["check_deadlines"],
+    ("tipoffs", "list"): ["tipoffs_list"],
+    ("rewards", "list"): ["rewards", "list"],
+    ("rewards", "compute"): ["rewards", "compute"],
+    ("keys", "new"): ["keys_new"],
     ("manage",): [],
 }
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core.choices import RegionLevel, UserRole
 from anlan.core.models import Region, User
 from anlan.core.validators import id_check_char, uscc_check_char
-from anlan.hazards.demo import build_demo_hazards
+from anlan.hazards.demo import build_demo_hazards, build_demo_tipoffs
 from anlan.registry.choices import (
     EnterpriseIndustry,
     EnterpriseRiskFlag,
@@ -304,6 +304,7 @@ STEPS = (
     _("Demo logins"),
     _("Hazards in every state"),
     _("Quarterly hazard reports"),
+    _("Tip-offs, rewards and exposed cases"),
 )
 
 
@@ -319,6 +320,7 @@ class _Counter:
                 "users",
                 "hazards",
                 "quarterly_reports",
+                "tip_offs",
             ),
             0,
         )
@@ -498,6 +500,7 @@ def _login_specs(regions, enterprises, persons, teams) -> list[tuple[str, str, s
         ("liaison", UserRole.MEMBER_UNIT_LIAISON, "赵丽（市安委会成员单位联络员）", {"region": Region.objects.get(code=JINZHONG)}),
         ("lingshi", UserRole.COUNTY_REGULATOR, "张伟（灵石县应急管理局）", {"region": regions[LINGSHI]}),
         ("yanhu", UserRole.COUNTY_REGULATOR, "刘洋（盐湖区应急管理局）", {"region": regions[YANHU]}),
+        ("verifier", UserRole.TIPOFF_VERIFIER, "周敏（灵石县举报核查员）", {"region": regions[LINGSHI]}),
         ("township", UserRole.TOWNSHIP_SUPERVISOR, f"王强（{lingshi_town.name}安监员）", {"region": regions[town_code]}),
         ("grid", UserRole.GRID_MEMBER, f"陈静（{regions[village_code].name}网格员）", {"region": regions[village_code]}),
         ("enterprise", UserRole.ENTERPRISE_SAFETY, "孙浩（企业安全管理员）", {"enterprise": enterprises["山西灵石汾峪煤业有限公司"]}),
@@ -570,7 +573,14 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             admin=User.objects.get(username="admin"),
             enterprise_user=User.objects.get(username="enterprise"),
         )
-        step(7)
+        counter.created["tip_offs"], tip_off_code, tip_off_secret = build_demo_tipoffs(
+            enterprises=enterprises,
+            verifier=User.objects.get(username="verifier"),
+            regulator=User.objects.get(username="lingshi"),
+            enterprise_user=User.objects.get(username="enterprise"),
+            guarantor=User.objects.get(username="guarantor"),
+        )
+        step(8)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
@@ -580,4 +590,6 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
         "users": len(logins),
         "created": counter.created,
         "logins": logins,
+        # A tip-off to follow on the public portal (its secret is known only on creation).
+        "tip_off": (tip_off_code, tip_off_secret) if tip_off_secret else None,
     }

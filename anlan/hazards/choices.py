@@ -127,7 +127,7 @@ class AccidentLevel(models.TextChoices):
 
 class RewardStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed, awaiting approval")
-    APPROVED = "approved", _("Approved, awaiting the claim")
+    APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     CLAIMED = "claimed", _("Claimed, awaiting payment")
     PAID = "paid", _("Paid")

@@ -178,3 +178,99 @@ def build_demo_hazards(*, enterprises: dict, actor) -> int:
             elif step == "accept":
                 services.accept_hazard(hazard=hazard, user=actor, reason="现场验收合格")
     return created
+
+
+DEMO_TIPOFFS = [
+    # (description, enterprise name or "", address, outcome)
+    ("煤矿夜间组织超能力生产，井下作业人员超过规定人数，通风不好", "山西灵石汾峪煤业有限公司", "灵石县", "rewarded"),
+    ("焦化厂煤气柜附近有人吸烟，无人制止", "灵石县汾峪焦化有限公司", "灵石县", "received"),
+    ("广场旁废弃厂房内堆放大量易燃杂物，无人看管", "", "灵石县城区（演示）", "unfounded"),
+]
+
+
+def build_demo_tipoffs(*, enterprises: dict, verifier, regulator, enterprise_user, guarantor):
+    """Tip-offs in each state, a reward the reporter can claim, an exposed case and an
+    internal-report reward. Returns (how many tip-offs were created, the code and secret of the
+    rewarded one — the secret only when created in this run)."""
+    from . import exposure, rewards, tipoffs
+    from .models import Reward, TipOff
+
+    created, code, secret = 0, "", ""
+    region = verifier.region
+    for description, name, address, outcome in DEMO_TIPOFFS:
+        existing = TipOff.objects.filter(description=description).first()
+        if existing is not None:
+            code = code or (existing.code if outcome == "rewarded" else "")
+            continue
+        tip_off, tip_secret = tipoffs.submit_tip_off(
+            data={
+                "region": region,
+                "enterprise_name": name,
+                "address": address,
+                "description": description,
+                "anonymous": outcome != "unfounded",
+                "reporter_name": "演示举报人",
+                "reporter_mobile": "13800000000",
+                "reporter_is_employee": outcome == "rewarded",
+            },
+            photos=[check_upload(demo_photo("TIP-OFF", (90, 90, 160)), "举报照片.jpg")],
+        )
+        created += 1
+        if outcome == "unfounded":
+            tipoffs.mark_unfounded(
+                tip_off=tip_off, user=verifier, reply="经现场核查，该厂房已清理，未发现所述问题。"
+            )
+        elif outcome == "rewarded":
+            code, secret = tip_off.code, tip_secret
+            hazard = tipoffs.substantiate(
+                tip_off=tip_off,
+                user=verifier,
+                hazard_data={"enterprise": enterprises[name], "category": "management"},
+                reply="经核查属实，已责令整改并立案处罚。",
+            )
+            services.assign_plan(
+                hazard=hazard,
+                user=regulator,
+                plan={
+                    "measures": "核定生产能力，严格入井人数管理（演示）",
+                    "responsible_person": "演示责任人",
+                    "funds": "10000",
+                    "deadline": timezone.localdate() + dt.timedelta(days=10),
+                    "contingency": "整改期间限产",
+                },
+            )
+            services.start_rectifying(hazard=hazard, user=regulator)
+            evidence = check_upload(demo_photo("RECTIFIED", (40, 130, 60)), "整改后.jpg")
+            services.request_acceptance(hazard=hazard, user=regulator, evidence=[evidence])
+            services.accept_hazard(hazard=hazard, user=regulator, reason="现场验收合格")
+            reward = rewards.propose_tip_off_reward(
+                tip_off=tip_off, user=verifier, basis="fine", fine_amount="100000"
+            )
+            rewards.decide_reward(reward=reward, user=regulator, approve=True)
+            exposure.publish_case(
+                hazard=hazard,
+                user=regulator,
+                title="某煤矿超能力组织生产被查处（演示）",
+                facts="经群众举报，执法人员核查发现该矿夜间超能力组织生产、井下作业人员超过规定人数。",
+                outcome="责令停产整改，依法罚款十万元；整改经验收合格后恢复生产。",
+            )
+    enterprise = enterprise_user.enterprise
+    if not Reward.objects.filter(kind="internal", enterprise=enterprise).exists():
+        rewards.set_internal_scheme(
+            enterprise=enterprise, user=enterprise_user, general_amount=200, major_amount=2000
+        )
+        hazard = services.report_hazard(
+            user=enterprise_user,
+            data={
+                "enterprise": enterprise,
+                "description": "员工内部报告：主运输巷一处照明灯损坏（演示）",
+                "category": "electrical",
+                "channel": "internal_report",
+            },
+        )
+        services.verify_hazard(hazard=hazard, user=enterprise_user)
+        reward = rewards.propose_internal_reward(
+            hazard=hazard, user=enterprise_user, employee_name="演示员工"
+        )
+        rewards.decide_reward(reward=reward, user=enterprise_user, approve=True)
+    return created, code, secret

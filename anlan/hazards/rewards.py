@@ -8,7 +8,7 @@ REFERENCE.md §6.1):
   level, cut to its cap;
 - an employee reporting their own employer: the configured uplift on top, still within the cap;
 - only the first valid tipster of a hazard is rewarded.
-A proposal is approved by a second person (never the proposer); the reporter claims an approved
+A tip-off reward is approved by a second person (never the proposer); the reporter claims an approved
 reward with the tracking code and secret before ``claim_by``; the payout is then recorded.
 """
 
@@ -63,6 +63,10 @@ class Computation:
         return "\n".join(self.steps)
 
 
+def _percent(value) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
 def _money(value) -> str:
     return f"¥{Decimal(value).quantize(YUAN, ROUND_HALF_UP):,}"
 
@@ -95,7 +99,7 @@ def compute(
         steps = [
             _("%(share)s%% of the fine %(fine)s = %(amount)s")
             % {
-                "share": policy.fine_share_percent.normalize(),
+                "share": _percent(policy.fine_share_percent),
                 "fine": _money(fine),
                 "amount": _money(share),
             }
@@ -135,7 +139,7 @@ def compute(
         uplifted = amount * (100 + policy.employee_uplift_percent) / 100
         steps.append(
             _("+%(uplift)s%% for an employee reporting their own employer = %(amount)s")
-            % {"uplift": policy.employee_uplift_percent.normalize(), "amount": _money(uplifted)}
+            % {"uplift": _percent(policy.employee_uplift_percent), "amount": _money(uplifted)}
         )
         amount = uplifted
     if amount > cap:
@@ -294,7 +298,8 @@ def decide_reward(*, reward: Reward, user, approve: bool, note: str = "") -> Rew
         raise PermissionDenied(_("You may not decide on this reward."))
     if reward.status != RewardStatus.PROPOSED:
         raise ValidationError({"status": _("This reward has already been decided.")})
-    if reward.proposed_by_id == user.pk:
+    # Government money needs a second person; an enterprise decides on its own budget.
+    if reward.kind == RewardKind.TIP_OFF and reward.proposed_by_id == user.pk:
         raise ValidationError(
             {"status": _("A reward is approved by someone other than the person who proposed it.")}
         )

@@ -288,6 +288,8 @@ def _hazard_from(tip_off: TipOff, user, data: dict[str, Any], *, reason: str) ->
         "found_by": _("Public tip-off %(code)s") % {"code": tip_off.code},
         **{k: v for k, v in data.items() if v not in (None, "")},
     }
+    if fields.get("enterprise"):
+        fields["region"] = fields["enterprise"].region  # the hazard sits where the enterprise is
     if not fields.get("enterprise") and not fields.get("place_name"):
         fields["place_name"] = tip_off.enterprise_name or tip_off.address
     hazard = services.report_hazard(user=user, data=fields)

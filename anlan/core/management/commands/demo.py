@@ -79,6 +79,17 @@ class Command(BaseCommand):
         for username, role, scope in result["logins"]:
             table.add_row(username, role, scope, DEMO_PASSWORD)
         console.print(table)
+        if result.get("tip_off"):
+            code, secret = result["tip_off"]
+            console.print(
+                str(
+                    _(
+                        "Public portal: http://%(addrport)s/portal/ — follow the demo tip-off "
+                        "with code %(code)s and secret %(secret)s."
+                    )
+                )
+                % {"addrport": addrport, "code": code, "secret": secret}
+            )
 
         if no_serve:
             return
