@@ -116,7 +116,9 @@ def fill() -> float:
         # after inserts): statistics, and the visibility map that lets counts read the index
         # alone. Without it every counted row costs a heap visit (see bench/README.md).
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if os.environ.get("BENCH_VACUUM", "1") == "1" else "ANALYZE")
+            cursor.execute(
+                "VACUUM ANALYZE" if os.environ.get("BENCH_VACUUM", "1") == "1" else "ANALYZE"
+            )
     return time.perf_counter() - start
 
 

@@ -182,7 +182,12 @@ def build_demo_hazards(*, enterprises: dict, actor) -> int:
 
 DEMO_TIPOFFS = [
     # (description, enterprise name or "", address, outcome)
-    ("煤矿夜间组织超能力生产，井下作业人员超过规定人数，通风不好", "山西灵石汾峪煤业有限公司", "灵石县", "rewarded"),
+    (
+        "煤矿夜间组织超能力生产，井下作业人员超过规定人数，通风不好",
+        "山西灵石汾峪煤业有限公司",
+        "灵石县",
+        "rewarded",
+    ),
     ("焦化厂煤气柜附近有人吸烟，无人制止", "灵石县汾峪焦化有限公司", "灵石县", "received"),
     ("广场旁废弃厂房内堆放大量易燃杂物，无人看管", "", "灵石县城区（演示）", "unfounded"),
 ]
