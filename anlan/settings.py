@@ -301,7 +301,10 @@ ANLAN_DEADLINE_JOB_HOUR = env_int("ANLAN_DEADLINE_JOB_HOUR", 8)
 # process counts the same; otherwise files under var/, shared by the processes of one machine.
 if ANLAN_REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ANLAN_REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ANLAN_REDIS_URL,
+        }
     }
 else:
     CACHES = {

@@ -6,6 +6,7 @@ from django.urls import reverse
 from anlan.core.demo import build_demo
 from anlan.core.models import User
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
+from anlan.hazards.models import Hazard, TipOff
 from anlan.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,37 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             200 if can_edit_registry(user) else 403
         )
         assert client.get(reverse("registry:export")).status_code == 200
+        for name in (
+            "hazards:list",
+            "hazards:tipoffs",
+            "hazards:rewards",
+            "hazards:exposures",
+            "notifications:inbox",
+            "hazards:reward_export",
+        ):
+            assert client.get(reverse(name)).status_code == 200, (user.username, name)
+        for tip_off in TipOff.objects.visible_to(user)[:3]:
+            url = reverse("hazards:tipoff_detail", args=[tip_off.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
+        for hazard in Hazard.objects.visible_to(user)[:3]:
+            url = reverse("hazards:detail", args=[hazard.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
         me = client.get("/api/me").json()
         assert me["username"] == user.username
         assert client.get("/api/enterprises").json()["count"] == visible.count()
         client.logout()
+
+
+def test_the_public_portal_opens_without_an_account(client, demo_users):
+    for name in (
+        "portal:home",
+        "portal:tipoff_new",
+        "portal:track",
+        "portal:exposures",
+        "portal:delistings",
+    ):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert "（演示）" in client.get(reverse("portal:exposures")).content.decode()
 
 
 def test_scopes_nest_from_city_to_village(demo_users):

@@ -8,7 +8,9 @@ from .scoping import scope_of
 def sees_tipoffs(user) -> bool:
     """Tip-offs are for the region's offices, never for enterprises or rescue teams."""
     scope = scope_of(user)
-    return scope.sees_all or (bool(scope.region_prefix) and not scope.enterprise_id and not scope.team_id)
+    return scope.sees_all or (
+        bool(scope.region_prefix) and not scope.enterprise_id and not scope.team_id
+    )
 
 
 def _once(func):

@@ -573,12 +573,12 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             admin=User.objects.get(username="admin"),
             enterprise_user=User.objects.get(username="enterprise"),
         )
+        step(7)
         counter.created["tip_offs"], tip_off_code, tip_off_secret = build_demo_tipoffs(
             enterprises=enterprises,
             verifier=User.objects.get(username="verifier"),
             regulator=User.objects.get(username="lingshi"),
             enterprise_user=User.objects.get(username="enterprise"),
-            guarantor=User.objects.get(username="guarantor"),
         )
         step(8)
     return {

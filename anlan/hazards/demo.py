@@ -193,7 +193,7 @@ DEMO_TIPOFFS = [
 ]
 
 
-def build_demo_tipoffs(*, enterprises: dict, verifier, regulator, enterprise_user, guarantor):
+def build_demo_tipoffs(*, enterprises: dict, verifier, regulator, enterprise_user):
     """Tip-offs in each state, a reward the reporter can claim, an exposed case and an
     internal-report reward. Returns (how many tip-offs were created, the code and secret of the
     rewarded one — the secret only when created in this run)."""

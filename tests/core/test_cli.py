@@ -103,6 +103,18 @@ def test_production_mode_refuses_the_default_secret_key(tmp_path):
         capture_output=True,
         text=True,
     )
+    # The reporters' identity key is required too, so that identities are not sealed with a
+    # key derived from the secret key.
+    assert result.returncode != 0 and "ANLAN_IDENTITY_KEYS" in result.stderr
+    from anlan.core.crypto import new_key
+
+    env["ANLAN_IDENTITY_KEYS"] = new_key()
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
