@@ -2,6 +2,12 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+from anlan.core.choices import UserRole
+from anlan.core.models import Region
+
+from ..factories import LINGSHI, EnterpriseFactory, make_user, region, township
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,3 +55,35 @@ def phone(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def people(transactional_db, tmp_path, settings):
+    from anlan.core.regions import load_regions, read_region_rows
+    from anlan.registry.choices import EnterpriseRiskFlag
+    from anlan.registry.models import RiskFlag
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_regions(Region, read_region_rows())
+    for code in EnterpriseRiskFlag.values:
+        RiskFlag.objects.get_or_create(code=code)
+    town = township()
+    village = Region.objects.create(
+        code=town.code + "201", name="东沟村", level="village", parent=town
+    )
+    mine = EnterpriseFactory(name="东沟煤业（演示）", region=village)
+    return {
+        "grid": make_user("grid-b", UserRole.GRID_MEMBER, region=village),
+        "county": make_user("county-b", UserRole.COUNTY_REGULATOR, region=region(LINGSHI)),
+        "mine": make_user("mine-b", UserRole.ENTERPRISE_SAFETY, enterprise=mine),
+        "enterprise": mine,
+    }
+
+
+def sign_in(page, live_server, user):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", f"pw-{user.username}")
+    page.click("main button[type=submit]")
+    expect(page.get_by_test_id("whoami")).to_contain_text(user.username)

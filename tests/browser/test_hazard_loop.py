@@ -7,46 +7,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from anlan.core.choices import UserRole
-from anlan.core.models import Region
 from anlan.hazards.models import Hazard
 
-from ..factories import LINGSHI, EnterpriseFactory, make_user, region, township
 from ..hazards.conftest import jpeg_bytes
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def people(transactional_db, tmp_path, settings):
-    from anlan.core.regions import load_regions, read_region_rows
-    from anlan.registry.choices import EnterpriseRiskFlag
-    from anlan.registry.models import RiskFlag
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_regions(Region, read_region_rows())
-    for code in EnterpriseRiskFlag.values:
-        RiskFlag.objects.get_or_create(code=code)
-    town = township()
-    village = Region.objects.create(
-        code=town.code + "201", name="东沟村", level="village", parent=town
-    )
-    mine = EnterpriseFactory(name="东沟煤业（演示）", region=village)
-    return {
-        "grid": make_user("grid-b", UserRole.GRID_MEMBER, region=village),
-        "county": make_user("county-b", UserRole.COUNTY_REGULATOR, region=region(LINGSHI)),
-        "mine": make_user("mine-b", UserRole.ENTERPRISE_SAFETY, enterprise=mine),
-        "enterprise": mine,
-    }
-
-
-def sign_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", f"pw-{user.username}")
-    page.click("main button[type=submit]")
-    expect(page.get_by_test_id("whoami")).to_contain_text(user.username)
 
 
 def test_hazard_closed_loop_from_a_phone_report(phone, live_server, people, tmp_path):

@@ -12,7 +12,7 @@ from anlan.core.choices import UserRole
 from anlan.hazards.models import TipOff
 
 from ..factories import LINGSHI, make_user, region
-from .test_hazard_loop import people, sign_in  # noqa: F401 (fixture)
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_public_tip_off_followed_by_its_code_to_closure_and_reward(
     live_server,
     people,
     tmp_path,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.ANLAN_TIPOFF_MIN_SECONDS = 0
     verifier = make_user("verifier-b", UserRole.TIPOFF_VERIFIER, region=region(LINGSHI))
