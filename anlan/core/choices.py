@@ -95,6 +95,8 @@ class NotificationKind(models.TextChoices):
     ACCEPTANCE_FAILED = "acceptance_failed", _("Acceptance failed")
     DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder")
     ESCALATION = "escalation", _("Overdue escalation")
+    TIPOFF = "tipoff", _("Tip-off to handle")
+    REWARD = "reward", _("Reward to decide or pay")
     OTHER = "other", _("Other")
 
 

@@ -19,13 +19,14 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anlan.core import crypto
-from anlan.core.choices import ENTERPRISE_ROLES
+from anlan.core.choices import ENTERPRISE_ROLES, NotificationKind
 from anlan.core.validators import normalize_mobile, validate_mobile
 
 from . import tipoffs
@@ -192,7 +193,7 @@ def propose_tip_off_reward(
         deaths=deaths,
         employee=tip_off.reporter_is_employee,
     )
-    return Reward.objects.create(
+    reward = Reward.objects.create(
         kind=RewardKind.TIP_OFF,
         tip_off=tip_off,
         hazard=tip_off.hazard,
@@ -206,6 +207,16 @@ def propose_tip_off_reward(
         explanation=result.explanation,
         proposed_by=user,
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        tipoffs.tell_office(
+            tip_off,
+            _("Reward of %(amount)s for tip-off %(code)s awaits approval")
+            % {"amount": _money(reward.amount), "code": tip_off.code},
+            kind=NotificationKind.REWARD,
+            roles=tipoffs.HANDLER_ROLES,
+            actor=user,
+        )
+    return reward
 
 
 # ---------------------------------------------------------------- internal-report rewards
@@ -364,6 +375,13 @@ def claim_reward(*, tip_off: TipOff, payee: dict[str, Any]) -> Reward:
         payee_sealed=crypto.seal({"name": name, "mobile": mobile, "account": account}),
     )
     tipoffs._event(tip_off, TipOffEventKind.REWARD_CLAIMED)
+    with translation.override(settings.LANGUAGE_CODE):
+        tipoffs.tell_office(
+            tip_off,
+            _("Reward for tip-off %(code)s claimed: record the payout") % {"code": tip_off.code},
+            kind=NotificationKind.REWARD,
+            roles=tipoffs.HANDLER_ROLES,
+        )
     return reward
 
 

@@ -20,11 +20,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from anlan.core import crypto
-from anlan.core.choices import RegionLevel, UserRole
+from anlan.core import crypto, notify
+from anlan.core.choices import NotificationKind, RegionLevel, UserRole
 from anlan.core.models import Region
 from anlan.core.permissions import require
 from anlan.core.uploads import CheckedUpload
@@ -77,6 +78,35 @@ def can_handle(user, tip_off: TipOff) -> bool:
 def can_see_identity(user) -> bool:
     """Only the tip-off verifier role — not administrators, not regulators."""
     return getattr(user, "is_authenticated", False) and user.role == UserRole.TIPOFF_VERIFIER
+
+
+# ---------------------------------------------------------------- telling the office
+
+
+def office_staff(tip_off: TipOff, *roles: str):
+    """Active users of ``roles`` whose region contains the tip-off's region."""
+    from anlan.core.models import User
+
+    prefixes = [r.prefix for r in [tip_off.region, *tip_off.region.ancestors()]]
+    return User.objects.filter(is_active=True, role__in=roles, region__prefix__in=prefixes)
+
+
+def tell_office(
+    tip_off: TipOff, title: str, *, kind=NotificationKind.TIPOFF, roles=None, actor=None
+):
+    """An in-app notice (and e-mail, webhook) to the tip-off office after commit. The text
+    carries the code and never the reporter."""
+    recipients = list(office_staff(tip_off, *(roles or (UserRole.TIPOFF_VERIFIER,))))
+    notify.after_commit(
+        notify.notify,
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=tip_off.description[:300],
+        link=reverse("hazards:tipoff_detail", args=[tip_off.pk]),
+        subject=f"tipoff:{tip_off.pk}",
+        actor=actor,
+    )
 
 
 # ---------------------------------------------------------------- the public side
@@ -183,6 +213,8 @@ def submit_tip_off(
     tip_off.save()
     _save_photos(tip_off, photos)
     _event(tip_off, TipOffEventKind.RECEIVED)
+    with translation.override(settings.LANGUAGE_CODE):
+        tell_office(tip_off, _("New tip-off %(code)s to verify") % {"code": tip_off.code})
     log.info("tip-off %s received for region %s", tip_off.code, region.code)
     return tip_off, secret
 
@@ -226,6 +258,10 @@ def report_not_fixed(*, tip_off: TipOff, note: str, photos: Iterable[CheckedUplo
     tip_off.status = TipOffStatus.RECHECK
     _save_photos(tip_off, photos, recheck=True)
     _event(tip_off, TipOffEventKind.NOT_FIXED, note=note[:2000])
+    with translation.override(settings.LANGUAGE_CODE):
+        tell_office(
+            tip_off, _("Reporter of %(code)s says it is not fixed") % {"code": tip_off.code}
+        )
     return tip_off
 
 

@@ -393,3 +393,21 @@ def test_exposure_publishes_facts_but_refuses_personal_data(
         exposure.withdraw_case(case=case, user=manager)
     exposure.withdraw_case(case=case, user=lingshi_regulator)
     assert not type(case).objects.published().exists()
+
+
+def test_the_office_is_told_of_new_tip_offs_and_rewards_without_the_reporter(
+    verifier, second_officer, lingshi_mine, django_capture_on_commit_callbacks
+):
+    from anlan.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tip_off, _secret = submit()
+    notice = Notification.objects.get(recipient=verifier)
+    assert tip_off.code in notice.title and NAME not in notice.title + notice.body
+    assert not Notification.objects.filter(recipient=second_officer).exists()  # verifiers only
+    tipoffs.substantiate(
+        tip_off=tip_off, user=verifier, hazard_data={"enterprise": lingshi_mine, "category": "fire"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rewards.propose_tip_off_reward(tip_off=tip_off, user=verifier, basis="fine", fine_amount=1)
+    assert Notification.objects.filter(recipient=second_officer, kind="reward").exists()
