@@ -213,7 +213,7 @@ def build_demo_tipoffs(*, enterprises: dict, verifier, regulator, enterprise_use
                 "enterprise_name": name,
                 "address": address,
                 "description": description,
-                "anonymous": outcome != "unfounded",
+                "anonymous": outcome == "rewarded",
                 "reporter_name": "演示举报人",
                 "reporter_mobile": "13800000000",
                 "reporter_is_employee": outcome == "rewarded",

@@ -55,6 +55,8 @@ class TipOffForm(forms.Form):
         self.fields["photos"].widget.attrs["capture"] = "environment"
         self.fields["photos"].widget.attrs["accept"] = "image/*"
         style_fields(self)
+        for name in ("anonymous", "reporter_is_employee"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class TrackForm(forms.Form):

@@ -1,9 +1,19 @@
 // Small behaviours wired by data attributes, so templates carry no inline script (CSP-friendly).
+//   <div data-hidden-by="box-id">     hidden while the check box box-id is ticked
 //   <select data-autosubmit>          submits its form on change (language menu)
 //   <form data-confirm="question?">   asks before submitting (also on a submit button)
 //   <button data-print>               prints the page
 //   <form> … <span data-spinner>      shows the spinner while a long submit runs
 (function () {
+  var sync = function () {
+    document.querySelectorAll("[data-hidden-by]").forEach(function (el) {
+      var box = document.getElementById(el.dataset.hiddenBy);
+      if (box) el.classList.toggle("d-none", box.checked);
+    });
+  };
+  document.addEventListener("change", sync);
+  document.addEventListener("DOMContentLoaded", sync);
+  sync();
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
