@@ -558,72 +558,31 @@ def default_death_amounts() -> dict:
     }
 
 
+def _amount(label, default, *, max_digits=12):
+    """A non-negative amount (yuan or a percentage) with two decimals."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=2,
+        default=default,
+        validators=[MinValueValidator(0)],
+    )
+
+
 class RewardPolicy(models.Model):
     """The reward rules in force, one row, editable by administrators; defaults are the
     national 2018 measures (REFERENCE.md §6.1), which a city may raise."""
 
-    fine_share_percent = models.DecimalField(
-        _("share of the fine (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=15,
-        validators=[MinValueValidator(0)],
-    )
-    fine_floor = models.DecimalField(
-        _("minimum reward (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        default=3000,
-        validators=[MinValueValidator(0)],
-    )
-    fine_cap = models.DecimalField(
-        _("maximum reward (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        default=300000,
-        validators=[MinValueValidator(0)],
-    )
-    per_death_general = models.DecimalField(
-        _("per concealed death, ordinary accident"),
-        max_digits=12,
-        decimal_places=2,
-        default=30000,
-        validators=[MinValueValidator(0)],
-    )
-    per_death_larger = models.DecimalField(
-        _("per concealed death, large accident"),
-        max_digits=12,
-        decimal_places=2,
-        default=40000,
-        validators=[MinValueValidator(0)],
-    )
-    per_death_major = models.DecimalField(
-        _("per concealed death, major accident"),
-        max_digits=12,
-        decimal_places=2,
-        default=50000,
-        validators=[MinValueValidator(0)],
-    )
-    per_death_especially_major = models.DecimalField(
-        _("per concealed death, especially major accident"),
-        max_digits=12,
-        decimal_places=2,
-        default=60000,
-        validators=[MinValueValidator(0)],
-    )
-    concealed_cap = models.DecimalField(
-        _("maximum for a concealed accident (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        default=300000,
-        validators=[MinValueValidator(0)],
-    )
-    employee_uplift_percent = models.DecimalField(
-        _("uplift for employees reporting their own employer (%)"),
-        max_digits=5,
-        decimal_places=2,
-        default=20,
-        validators=[MinValueValidator(0)],
+    fine_share_percent = _amount(_("share of the fine (%)"), 15, max_digits=5)
+    fine_floor = _amount(_("minimum reward (yuan)"), 3000)
+    fine_cap = _amount(_("maximum reward (yuan)"), 300000)
+    per_death_general = _amount(_("per concealed death, ordinary accident"), 30000)
+    per_death_larger = _amount(_("per concealed death, large accident"), 40000)
+    per_death_major = _amount(_("per concealed death, major accident"), 50000)
+    per_death_especially_major = _amount(_("per concealed death, especially major accident"), 60000)
+    concealed_cap = _amount(_("maximum for a concealed accident (yuan)"), 300000)
+    employee_uplift_percent = _amount(
+        _("uplift for employees reporting their own employer (%)"), 20, max_digits=5
     )
     claim_days = models.PositiveIntegerField(_("days to claim an approved reward"), default=30)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -310,6 +310,20 @@ def _set_status(tip_off: TipOff, current: str, to: str, **fields) -> None:
         setattr(tip_off, name, value)
 
 
+def _handled(tip_off: TipOff, user, to: str, kind: str, reply: str, **fields) -> None:
+    """Record the office's first answer to a received tip-off and tell the reporter."""
+    _set_status(
+        tip_off,
+        TipOffStatus.RECEIVED,
+        to,
+        handled_by=user,
+        handled_at=timezone.now(),
+        public_reply=(reply or "").strip()[:2000],
+        **fields,
+    )
+    _event(tip_off, kind, note=tip_off.public_reply, actor=user)
+
+
 def _hazard_from(tip_off: TipOff, user, data: dict[str, Any], *, reason: str) -> Hazard:
     """Record the hazard the tip-off revealed and verify it in one step (the tip-off office's
     verification is the hazard's verification)."""
@@ -343,16 +357,14 @@ def substantiate(*, tip_off: TipOff, user, hazard_data: dict[str, Any], reply: s
     hazard = _hazard_from(
         tip_off, user, hazard_data, reason=_("Tip-off %(code)s verified") % {"code": tip_off.code}
     )
-    _set_status(
+    _handled(
         tip_off,
-        TipOffStatus.RECEIVED,
+        user,
         TipOffStatus.SUBSTANTIATED,
+        TipOffEventKind.SUBSTANTIATED,
+        reply,
         hazard=hazard,
-        handled_by=user,
-        handled_at=timezone.now(),
-        public_reply=(reply or "").strip()[:2000],
     )
-    _event(tip_off, TipOffEventKind.SUBSTANTIATED, note=tip_off.public_reply, actor=user)
     return hazard
 
 
@@ -366,16 +378,9 @@ def link_to_hazard(*, tip_off: TipOff, user, hazard: Hazard, reply: str = "") ->
         raise ValidationError({"hazard": _("No such hazard in your jurisdiction.")})
     if hazard.status in (HazardStatus.REJECTED, HazardStatus.MERGED):
         raise ValidationError({"hazard": _("Link to a hazard that was not rejected or merged.")})
-    _set_status(
-        tip_off,
-        TipOffStatus.RECEIVED,
-        TipOffStatus.SUBSTANTIATED,
-        hazard=hazard,
-        handled_by=user,
-        handled_at=timezone.now(),
-        public_reply=(reply or "").strip()[:2000],
+    _handled(
+        tip_off, user, TipOffStatus.SUBSTANTIATED, TipOffEventKind.LINKED, reply, hazard=hazard
     )
-    _event(tip_off, TipOffEventKind.LINKED, note=tip_off.public_reply, actor=user)
     return tip_off
 
 
@@ -383,18 +388,9 @@ def link_to_hazard(*, tip_off: TipOff, user, hazard: Hazard, reply: str = "") ->
 def mark_unfounded(*, tip_off: TipOff, user, reply: str) -> TipOff:
     _require_handler(user, tip_off)
     _require_status(tip_off, TipOffStatus.RECEIVED)
-    reply = (reply or "").strip()
-    if not reply:
+    if not (reply or "").strip():
         raise ValidationError({"reply": _("Tell the reporter what was found.")})
-    _set_status(
-        tip_off,
-        TipOffStatus.RECEIVED,
-        TipOffStatus.UNFOUNDED,
-        handled_by=user,
-        handled_at=timezone.now(),
-        public_reply=reply[:2000],
-    )
-    _event(tip_off, TipOffEventKind.UNFOUNDED, note=reply, actor=user)
+    _handled(tip_off, user, TipOffStatus.UNFOUNDED, TipOffEventKind.UNFOUNDED, reply)
     return tip_off
 
 
