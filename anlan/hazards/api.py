@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.uploads import check_uploaded_files
+from anlan.registry.choices import EnterpriseIndustry
 from anlan.registry.models import Enterprise
 
 from . import services
@@ -33,6 +34,9 @@ class HazardFilterIn(Schema):
     region: str = Field("", description="Region code; the whole subtree matches")
     enterprise: int | None = None
     overdue: bool = False
+    industry: EnterpriseIndustry | None = None
+    found_from: date | None = Field(None, description="Found on or after this day")
+    found_to: date | None = Field(None, description="Found on or before this day")
     sort: str = Field("-found", description="found, deadline or status; - to reverse")
 
 
@@ -240,6 +244,13 @@ class CountsOut(Schema):
     )
 
 
+def _filter(filters) -> HazardFilter:
+    flt = HazardFilter.from_params(filters.dict(exclude_none=True))
+    if flt.errors:
+        raise ValidationError(flt.errors)
+    return flt
+
+
 def _visible(request):
     return Hazard.objects.visible_to(request.user).select_related("region", "enterprise")
 
@@ -255,18 +266,18 @@ def _detail(request, hazard_id: int) -> Hazard:
 @router.get("", response=list[HazardOut], summary="The hazard ledger (scoped, filtered)")
 @paginate(CappedPagination)
 def list_hazards(request, filters: Query[HazardFilterIn]):
-    return HazardFilter.from_params(filters.dict(exclude_none=True)).apply(_visible(request))
+    return _filter(filters).apply(_visible(request))
 
 
 @router.get("/export.xlsx", summary="The hazard ledger as Excel (same filters as the list)")
 def export_xlsx(request, filters: Query[HazardFilterIn]):
-    flt = HazardFilter.from_params(filters.dict(exclude_none=True))
+    flt = _filter(filters)
     return xlsx_response(export_hazards(flt.apply(_visible(request))), "hazards")
 
 
 @router.get("/counts", response=CountsOut, summary="Counts per status for the same filters")
 def hazard_counts(request, filters: Query[HazardFilterIn]):
-    flt = HazardFilter.from_params(filters.dict(exclude_none=True))
+    flt = _filter(filters)
     counts = ledger_counts(flt.apply(_visible(request), with_status=False))
     return {
         "total": counts.total,

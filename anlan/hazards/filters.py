@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlan.core.models import Region
+from anlan.registry.choices import EnterpriseIndustry
 
 from .choices import HazardChannel, HazardLevel, HazardStatus
 from .models import local_today
@@ -30,6 +34,10 @@ class HazardFilter:
     enterprise: int | None = None
     overdue: bool = False
     sort: str = "-found"
+    industry: str = ""
+    found_from: dt.date | None = None  # the period: found on or after this day…
+    found_to: dt.date | None = None  # …and on or before this one
+    errors: dict[str, str] = field(default_factory=dict)  # bad values, named by parameter
 
     @classmethod
     def from_params(cls, params) -> HazardFilter:
@@ -38,6 +46,22 @@ class HazardFilter:
             return "" if allowed is not None and value not in allowed else value
 
         enterprise = pick("enterprise")
+        errors = {}
+
+        def day(name):
+            raw = pick(name)
+            if not raw:
+                return None
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw[:20]}
+                return None
+
+        found_from, found_to = day("found_from"), day("found_to")
+        if found_from and found_to and found_from > found_to:
+            errors["found_to"] = _("The end of the period is before its start.")
+            found_to = None
         return cls(
             q=pick("q")[:100],
             status=pick("status", HazardStatus.values),
@@ -47,6 +71,10 @@ class HazardFilter:
             enterprise=int(enterprise) if enterprise.isdigit() else None,
             overdue=str(params.get("overdue") or "").lower() in {"1", "true", "on", "yes"},
             sort=pick("sort", SORTS) or "-found",
+            industry=pick("industry", EnterpriseIndustry.values),
+            found_from=found_from,
+            found_to=found_to,
+            errors=errors,
         )
 
     def apply(self, qs: QuerySet, *, with_status: bool = True) -> QuerySet:
@@ -65,6 +93,12 @@ class HazardFilter:
             qs = qs.filter(channel=self.channel)
         if self.enterprise:
             qs = qs.filter(enterprise_id=self.enterprise)
+        if self.industry:
+            qs = qs.filter(enterprise__industry=self.industry)
+        if self.found_from:
+            qs = qs.filter(found_at__gte=_start_of(self.found_from))
+        if self.found_to:
+            qs = qs.filter(found_at__lt=_start_of(self.found_to + dt.timedelta(days=1)))
         if self.region:
             region = Region.objects.filter(code=self.region).first()
             subtree = Region.objects.filter(prefix__startswith=region.prefix) if region else None
@@ -76,7 +110,6 @@ class HazardFilter:
         return qs.order_by(SORTS[self.sort], "-pk")
 
 
-def counts_by_status(qs: QuerySet) -> dict[str, int]:
-    """How many hazards of ``qs`` are in each status (every status present, zero or not)."""
-    found = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
-    return {status: found.get(status, 0) for status in HazardStatus.values}
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -12,6 +12,7 @@ from anlan.core.downloads import xlsx_response
 from anlan.core.forms import add_service_errors
 from anlan.core.models import Region
 from anlan.core.uploads import check_uploaded_files
+from anlan.registry.choices import EnterpriseIndustry
 
 from . import exposure, rewards, services
 from .choices import HazardChannel, HazardLevel, HazardStatus
@@ -35,6 +36,8 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
 @login_required
 def hazard_list(request):
     flt = HazardFilter.from_params(request.GET)
+    for message in flt.errors.values():
+        messages.error(request, message)
     base = _visible(request)
     qs = flt.apply(base)
     page = CappedPaginator(qs, settings.ANLAN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,6 +59,7 @@ def hazard_list(request):
             "count_limit": f"{counts.limit:,}",
             "levels": HazardLevel.choices,
             "channels": HazardChannel.choices,
+            "industries": EnterpriseIndustry.choices,
             "regions": Region.objects.visible_to(request.user)
             .filter(level__in=["city", "county", "township"])
             .order_by("code"),
