@@ -245,7 +245,8 @@ def test_reporter_identity_appears_for_no_role_but_the_verifier(
     caplog,
     yanhu_regulator,
 ):
-    """Pages, exports, API answers and log lines of every role carry neither the reporter's
+    """Pages, exports, API answers and log lines of every role (each of the ten, and a verifier
+    of another county) carry neither the reporter's
     name nor mobile; the verifier sees them only on asking, and the asking is logged."""
     caplog.set_level(logging.DEBUG)
     tip_off, secret = submit()
@@ -260,7 +261,14 @@ def test_reporter_identity_appears_for_no_role_but_the_verifier(
     rewards.claim_reward(
         tip_off=tip_off, payee={"name": NAME, "mobile": MOBILE, "account": "62220000"}
     )
+    from anlan.core.models import Region
+    from anlan.rescue.models import Team
+
     town = township(LINGSHI)
+    village = Region.objects.create(
+        code=town.code + "201", name="测试村", level="village", parent=town
+    )
+    team = Team.objects.create(name="灵石测试救援队", kind="county_squad", region=region(LINGSHI))
     users = {
         "verifier": verifier,
         "county": lingshi_regulator,
@@ -272,6 +280,8 @@ def test_reporter_identity_appears_for_no_role_but_the_verifier(
         "township": make_user("town", UserRole.TOWNSHIP_SUPERVISOR, region=town),
         "liaison": make_user("liaison", UserRole.MEMBER_UNIT_LIAISON, region=region(JINZHONG)),
         "other verifier": make_user("yh-verifier", UserRole.TIPOFF_VERIFIER, region=region(YANHU)),
+        "grid": make_user("grid", UserRole.GRID_MEMBER, region=village),
+        "rescue": make_user("rescue", UserRole.RESCUE_COMMANDER, team=team),
     }
     urls = [
         "/hazards/tipoffs/",
