@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "anlan.hazards",
     "anlan.reports",
     "anlan.portal",
+    "anlan.inspections",
 ]
 
 MIDDLEWARE = [
