@@ -77,6 +77,11 @@ from anlan.hazards.api_tipoffs import (  # noqa: E402
     reward_router,
     tipoff_router,
 )
+from anlan.inspections.api import standards_router  # noqa: E402
+from anlan.inspections.api_inspections import (  # noqa: E402
+    checklist_router,
+    inspection_router,
+)
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
@@ -88,5 +93,8 @@ api.add_router("/tipoffs", tipoff_router)
 api.add_router("/rewards", reward_router)
 api.add_router("/exposures", exposure_router)
 api.add_router("/portal", portal_router)
+api.add_router("/checklists", checklist_router)
+api.add_router("/inspections", inspection_router)
 api.add_router("/stats", reports_router)
 api.add_router("/quarterly-reports", quarterly_router)
+api.add_router("/standards", standards_router)

@@ -15,6 +15,17 @@ anlan tipoffs list [--overdue]   list tip-offs (never the reporters' identities)
 anlan rewards list [--export F]  the reward ledger, or compute one:
 anlan rewards compute --fine N [--employee] | --accident-level L --deaths N
 anlan keys new                   a new key for ANLAN_IDENTITY_KEYS
+anlan standards list [--standard KEY]   determination standards, or the clauses of one
+anlan standards applicable ENTERPRISE   clauses that apply (enterprise id or credit code)
+anlan standards show CLAUSE_ID   one clause (e.g. gm2023-11-3), with its mappings
+anlan standards load             load the standards' data files again (idempotent)
+anlan inspections coverage [--month 2026-10] [--region CODE] [--missing self] [--export F]
+                                 who had self, mutual and department inspections
+anlan inspections tasks          create this period's tasks of the inspection plans
+anlan checklists seed            create the shipped checklists that are missing
+anlan risks export F.xlsx [--region CODE]   the risk list (风险清单) to Excel
+anlan risks grade --lec L E C | --ls L S     a score (D or R) and its colour
+anlan risks due [--enterprise ID]            control-measure checks due or overdue
 anlan manage ...                 any Django management command
 """
 
@@ -39,6 +50,16 @@ ALIASES = {
     ("rewards", "list"): ["rewards", "list"],
     ("rewards", "compute"): ["rewards", "compute"],
     ("keys", "new"): ["keys_new"],
+    ("standards", "list"): ["standards", "list"],
+    ("standards", "applicable"): ["standards", "applicable"],
+    ("standards", "show"): ["standards", "show"],
+    ("standards", "load"): ["standards", "load"],
+    ("inspections", "coverage"): ["inspections_coverage"],
+    ("inspections", "tasks"): ["inspections_tasks"],
+    ("checklists", "seed"): ["checklists_seed"],
+    ("risks", "export"): ["risks", "export"],
+    ("risks", "grade"): ["risks", "grade"],
+    ("risks", "due"): ["risks", "due"],
     ("manage",): [],
 }
 

@@ -314,3 +314,31 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+
+def env_numbers(name: str, default: str) -> tuple[float, ...]:
+    raw = env_str(name, default) or default
+    try:
+        return tuple(float(item) for item in raw.split(",") if item.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be numbers separated by commas, not {raw!r}"
+        ) from exc
+
+
+# Risk grading cut-offs (REFERENCE §5.3–5.4; local practice differs, so they are settings).
+# LEC: three exclusive lower bounds of D for red, orange, yellow — D > 320 red, 160 < D ≤ 320
+# orange, 70 < D ≤ 160 yellow, D ≤ 70 blue. L × S: three inclusive minimums of R — 17–25 red,
+# 11–16 orange, 5–10 yellow, 1–4 blue (variant A). A changed cut-off applies to assessments saved
+# from then on; each saved assessment keeps the grade it was given.
+ANLAN_RISK_LEC_CUTOFFS = env_numbers("ANLAN_RISK_LEC_CUTOFFS", "320,160,70")
+ANLAN_RISK_LS_CUTOFFS = env_numbers("ANLAN_RISK_LS_CUTOFFS", "17,11,5")
+if not (
+    len(ANLAN_RISK_LEC_CUTOFFS) == 3
+    and len(ANLAN_RISK_LS_CUTOFFS) == 3
+    and ANLAN_RISK_LEC_CUTOFFS == tuple(sorted(ANLAN_RISK_LEC_CUTOFFS, reverse=True))
+    and ANLAN_RISK_LS_CUTOFFS == tuple(sorted(ANLAN_RISK_LS_CUTOFFS, reverse=True))
+):
+    raise ImproperlyConfigured("ANLAN_RISK_*_CUTOFFS need three numbers, highest first.")
+# The daily control-measure check reminders run at this local hour.
+ANLAN_MEASURE_CHECK_JOB_HOUR = env_int("ANLAN_MEASURE_CHECK_JOB_HOUR", 7)

@@ -305,6 +305,7 @@ STEPS = (
     _("Hazards in every state"),
     _("Quarterly hazard reports"),
     _("Tip-offs, rewards and exposed cases"),
+    _("Checklists and inspections"),
 )
 
 
@@ -321,6 +322,7 @@ class _Counter:
                 "hazards",
                 "quarterly_reports",
                 "tip_offs",
+                "inspections",
             ),
             0,
         )
@@ -581,6 +583,16 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             enterprise_user=User.objects.get(username="enterprise"),
         )
         step(8)
+        from anlan.inspections.demo import build_demo_inspections
+        from anlan.inspections.seed import seed_checklists
+
+        seed_checklists()
+        counter.created["inspections"] = build_demo_inspections(
+            enterprises=enterprises,
+            regulator=User.objects.get(username="lingshi"),
+            enterprise_user=User.objects.get(username="enterprise"),
+        )
+        step(9)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

@@ -110,6 +110,13 @@ class Hazard(Located):
         related_name="duplicates",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    clauses = models.ManyToManyField(
+        "inspections.Clause",
+        verbose_name=_("determination clauses"),
+        blank=True,
+        related_name="hazards",
+        help_text=_("The clauses of the determination standard that make it 重大."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ClauseGroup
+from .choices import ClauseGroup, StandardNumbering
 
 
 class StandardQuerySet(models.QuerySet):
@@ -42,6 +42,18 @@ class Standard(models.Model):
         help_text=_("False where the document number or dates are not confirmed."),
     )
     source = models.TextField(_("sources"), blank=True)
+    numbering = models.CharField(
+        _("numbering"),
+        max_length=10,
+        choices=StandardNumbering.choices,
+        default=StandardNumbering.ARTICLE,
+    )
+    headings = models.JSONField(
+        _("headings"),
+        default=dict,
+        blank=True,
+        help_text=_("Article or section headings, keyed by article number."),
+    )
 
     objects = StandardQuerySet.as_manager()
 
@@ -101,5 +113,72 @@ class Clause(models.Model):
     @property
     def citation(self) -> str:
         """How a hazard cites it, e.g. 应急管理部令第10号 第十一条第（三）项."""
-        sub = f"第{self.sub_item}目" if self.sub_item else ""
-        return f"{self.standard.document_number} 第{self.article}条第（{self.item}）项{sub}"
+        return cite(self.standard, self)
+
+    @property
+    def heading(self) -> str:
+        return self.standard.headings.get(str(self.article), "")
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 14 → 十四, 20 → 二十, 35 → 三十五 (enough for article numbers)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return str(n)
+
+
+def cite(standard, clause) -> str:
+    """The citation text of a clause (works on historical models in migrations too).
+
+    Articles: 第N条第（M）项; the coal-mine categories cite the article that defines the category
+    and the sub-condition as its item; 工贸 Art. 14 (one rule) cites the article alone. Lists
+    (the 2017 lists, which have no articles): the section heading and the item number."""
+    doc = standard.document_number
+    cn = chinese_number
+    if standard.numbering == StandardNumbering.LIST:
+        heading = standard.headings.get(str(clause.article), "")
+        return f"{doc} {heading}第{cn(clause.item)}项".replace("  ", " ")
+    if clause.group == ClauseGroup.DEVICE:
+        return f"{doc} 第{cn(clause.article)}条"
+    if clause.group == ClauseGroup.CATEGORY and clause.sub_item:
+        return f"{doc} 第{cn(clause.article)}条第（{cn(clause.sub_item)}）项"
+    sub = f"第{clause.sub_item}目" if clause.sub_item else ""
+    return f"{doc} 第{cn(clause.article)}条第（{cn(clause.item)}）项{sub}"
+
+
+# Checklists, inspections and plans live in their own module; imported here so Django sees them.
+from .models_inspections import (  # noqa: E402
+    DEPARTMENT_TYPES,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Inspection,
+    InspectionAnswer,
+    InspectionPlan,
+    InspectionStatus,
+    InspectionTask,
+    InspectionType,
+    ItemResult,
+    PlanFrequency,
+)
+
+__all__ = [
+    "DEPARTMENT_TYPES",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "Clause",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionPlan",
+    "InspectionStatus",
+    "InspectionTask",
+    "InspectionType",
+    "ItemResult",
+    "PlanFrequency",
+    "Standard",
+]

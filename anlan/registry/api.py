@@ -369,3 +369,8 @@ def add_hazard_source(request, enterprise_id: int, payload: HazardSourceIn):
 def enterprise_history(request, enterprise_id: int):
     enterprise = get_object_or_404(_visible(request), pk=enterprise_id)
     return entries_for(enterprise.history.select_related("history_user"), model=Enterprise)
+
+
+from .api_risks import router as risks_router  # noqa: E402
+
+router.add_router("", risks_router)

@@ -81,3 +81,54 @@ class HazardSourceLevel(models.IntegerChoices):
 
 
 HAZARD_LEVEL_COLOURS = {1: "danger", 2: "orange", 3: "warning", 4: "primary"}
+
+
+# ---------------------------------------------------------------- risk points (双重预防)
+
+
+class RiskPointKind(models.TextChoices):
+    PLACE = "place", _("Place")
+    ACTIVITY = "activity", _("Work activity")
+    EQUIPMENT = "equipment", _("Equipment or facility")
+
+
+class AssessmentMethod(models.TextChoices):
+    LEC = "lec", _("LEC (D = L × E × C)")
+    LS = "ls", _("Risk matrix (R = L × S)")
+
+
+class RiskGrade(models.TextChoices):
+    """The four colours, most serious first (REFERENCE §0.3 / §5.2)."""
+
+    RED = "red", _("Major risk (red)")
+    ORANGE = "orange", _("Large risk (orange)")
+    YELLOW = "yellow", _("General risk (yellow)")
+    BLUE = "blue", _("Low risk (blue)")
+
+
+# Most serious first; the enterprise's level is the first grade any of its points has.
+RISK_GRADE_ORDER = (RiskGrade.RED, RiskGrade.ORANGE, RiskGrade.YELLOW, RiskGrade.BLUE)
+RISK_GRADE_HEX = {
+    RiskGrade.RED: "#d9001b",
+    RiskGrade.ORANGE: "#ff7d00",
+    RiskGrade.YELLOW: "#ffd400",
+    RiskGrade.BLUE: "#1e6fd9",
+}
+UNGRADED_HEX = "#8c8c8c"
+
+
+class CheckFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+    EVERY_N_DAYS = "every_n_days", _("Every N days")
+
+
+class CheckResult(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+CHECK_RESULT_COLOURS = {CheckResult.PASS: "success", CheckResult.FAIL: "danger"}

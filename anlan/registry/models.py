@@ -242,3 +242,6 @@ class HazardSource(models.Model):
                 errors[field] = _("The guarantor must be a responsible person of this enterprise.")
         if errors:
             raise ValidationError(errors)
+
+
+from .risk_models import ControlMeasure, MeasureCheck, RiskPoint  # noqa: E402, F401

@@ -227,6 +227,14 @@ def delete_person(*, user, person: ResponsiblePerson) -> None:
                 )
             }
         )
+    if person.control_measures.exists():
+        raise ValidationError(
+            {
+                "person": _(
+                    "This person answers for control measures of risk points; appoint another first."
+                )
+            }
+        )
     person.delete()
 
 

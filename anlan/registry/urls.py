@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import risk_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -20,5 +20,38 @@ urlpatterns = [
         views.hazard_source_edit,
         name="source_edit",
     ),
+    # Risk points (风险点), control measures and their checks
+    path("risks/map/", risk_views.risk_map, name="risk_map"),
+    path("risks/export.xlsx", risk_views.risk_export, name="risk_export"),
+    path("risks/tasks/", risk_views.my_tasks, name="my_tasks"),
+    path("<int:pk>/risk-points/new/", risk_views.risk_point_edit, name="risk_point_create"),
+    path("<int:pk>/risk-points/<int:point_pk>/", risk_views.risk_point_detail, name="risk_point"),
+    path(
+        "<int:pk>/risk-points/<int:point_pk>/edit/",
+        risk_views.risk_point_edit,
+        name="risk_point_edit",
+    ),
+    path(
+        "<int:pk>/risk-points/<int:point_pk>/delete/",
+        risk_views.risk_point_delete,
+        name="risk_point_delete",
+    ),
+    path(
+        "<int:pk>/risk-points/<int:point_pk>/measures/new/",
+        risk_views.measure_edit,
+        name="measure_create",
+    ),
+    path(
+        "<int:pk>/risk-points/<int:point_pk>/measures/<int:measure_pk>/edit/",
+        risk_views.measure_edit,
+        name="measure_edit",
+    ),
+    path(
+        "<int:pk>/risk-points/<int:point_pk>/measures/<int:measure_pk>/delete/",
+        risk_views.measure_delete,
+        name="measure_delete",
+    ),
+    path("<int:pk>/measures/<int:measure_pk>/check/", risk_views.check_record, name="check_record"),
+    path("<int:pk>/checks/<int:check_pk>/photo/", risk_views.check_photo, name="check_photo"),
     path("<int:pk>/<str:tab>/", views.enterprise_detail, name="detail_tab"),
 ]

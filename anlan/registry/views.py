@@ -17,7 +17,7 @@ from anlan.core.history import entries_for
 from anlan.core.models import Region
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
 
-from . import excel, services
+from . import excel, risks, services
 from .choices import (
     EnterpriseIndustry,
     EnterpriseRiskFlag,
@@ -25,9 +25,9 @@ from .choices import (
 )
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, HazardSourceForm, ImportForm, PersonForm
-from .models import Enterprise, HazardSource, ResponsiblePerson
+from .models import Enterprise, HazardSource, ResponsiblePerson, RiskPoint
 
-TABS = ("overview", "persons", "hazard_sources", "history")
+TABS = ("overview", "persons", "hazard_sources", "risk_points", "history")
 
 
 def _visible(request):
@@ -83,6 +83,9 @@ def enterprise_detail(request, pk, tab="overview"):
             "principal", "technical_lead", "operations_lead"
         ),
     }
+    context["risk"] = risks.summary_of(enterprise)
+    if tab == "risk_points":
+        context["risk_points"] = enterprise.risk_points.prefetch_related("measures__person")
     if tab == "history":
         entries = entries_for(enterprise.history.select_related("history_user"), model=Enterprise)
         entries += _related_history(enterprise)
@@ -94,7 +97,7 @@ def enterprise_detail(request, pk, tab="overview"):
 def _related_history(enterprise) -> list:
     """History of the persons and hazard sources of an enterprise, including deleted ones."""
     out = []
-    for model in (ResponsiblePerson, HazardSource):
+    for model in (ResponsiblePerson, HazardSource, RiskPoint):
         records = model.history.filter(enterprise_id=enterprise.pk).select_related("history_user")
         by_object: dict[int, list] = {}
         for record in records.order_by("-history_date"):

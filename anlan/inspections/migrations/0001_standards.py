@@ -24,6 +24,8 @@ class Migration(migrations.Migration):
                 ('repealed_on', models.DateField(blank=True, null=True, verbose_name='repealed on')),
                 ('verified', models.BooleanField(default=True, help_text='False where the document number or dates are not confirmed.', verbose_name='identity verified')),
                 ('source', models.TextField(blank=True, verbose_name='sources')),
+                ('numbering', models.CharField(choices=[('article', 'Articles and items (第N条第（M）项)'), ('list', 'Numbered list under headings (…第M项)')], default='article', max_length=10, verbose_name='numbering')),
+                ('headings', models.JSONField(blank=True, default=dict, help_text='Article or section headings, keyed by article number.', verbose_name='headings')),
                 ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='inspections.standard', verbose_name='replaced by')),
             ],
             options={

@@ -28,7 +28,10 @@
       return;
     }
     form.querySelectorAll("[data-spinner]").forEach(function (el) { el.classList.remove("d-none"); });
-    form.querySelectorAll("button[type=submit]").forEach(function (el) { el.disabled = true; });
+    // Disable after the browser has read the form, or the pressed button's name/value is lost.
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (el) { el.disabled = true; });
+    }, 0);
   });
 })();
 
