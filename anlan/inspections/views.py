@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anlan.core.choices import ENTERPRISE_ROLES
 from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.uploads import check_upload
@@ -90,7 +91,13 @@ def inspection_new(request):
         if request.method == "POST"
         else {
             "enterprise": request.GET.get("enterprise") or (task.enterprise_id if task else ""),
-            "kind": task.plan.kind if task else "",
+            "kind": task.plan.kind
+            if task
+            else (
+                InspectionType.SELF
+                if user.role in ENTERPRISE_ROLES
+                else InspectionType.DEPARTMENT_PATROL
+            ),
             "template": task.plan.template_id if task else "",
         }
     )

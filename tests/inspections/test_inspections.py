@@ -238,14 +238,19 @@ def test_inspection_pages_and_api_run_an_inspection(client, lingshi_regulator, c
         f"/inspections/{inspection.pk}/"
     )
     answers = {f"result_{a.item_id}": "pass" for a in inspection.answers.all()}
-    first = inspection.answers.order_by("item__order").first()
-    answers[f"result_{first.item_id}"] = "fail"
-    answers[f"note_{first.item_id}"] = "无应急水源"
+    article5 = inspection.answers.filter(item__clause__article=5).order_by("item__order").first()
+    answers[f"result_{article5.item_id}"] = "fail"
+    answers[f"note_{article5.item_id}"] = "无应急水源"
     client.post(f"/inspections/{inspection.pk}/", {**answers, "complete": "1"})
     inspection.refresh_from_db()
     assert inspection.status == "completed"
     hazard = Hazard.objects.get()
     assert "无应急水源" in hazard.description
+    # In the ledger, graded 重大 and citing Decree No. 10 Article 5.
+    assert hazard.level == "major" and "第五条" in hazard.basis
+    assert list(hazard.clauses.values_list("pk", flat=True)) == [article5.item.clause_id]
+    ledger = client.get("/hazards/", {"level": "major"}).content.decode()
+    assert hazard.code in ledger
     detail = client.get(f"/api/inspections/{inspection.pk}").json()
     assert detail["status"] == "completed"
     assert client.get(f"/api/inspections/{inspection.pk + 99}").status_code == 404
