@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", include("anlan.registry.urls")),
     path("hazards/", include("anlan.hazards.urls")),
     path("portal/", include("anlan.portal.urls")),
+    path("inspections/standards/", include("anlan.inspections.urls_standards")),
     path("inspections/", include("anlan.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

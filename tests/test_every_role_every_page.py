@@ -7,6 +7,7 @@ from anlan.core.demo import build_demo
 from anlan.core.models import User
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
 from anlan.hazards.models import Hazard, TipOff
+from anlan.inspections.models import Inspection
 from anlan.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,18 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "hazards:exposures",
             "notifications:inbox",
             "hazards:reward_export",
+            "inspections:list",
+            "inspections:new",
+            "inspections:checklists",
+            "inspections:coverage",
+            "inspections:plans",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         for tip_off in TipOff.objects.visible_to(user)[:3]:
             url = reverse("hazards:tipoff_detail", args=[tip_off.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
+        for inspection in Inspection.objects.visible_to(user)[:2]:
+            url = reverse("inspections:detail", args=[inspection.pk])
             assert client.get(url).status_code == 200, (user.username, url)
         for hazard in Hazard.objects.visible_to(user)[:3]:
             url = reverse("hazards:detail", args=[hazard.pk])
