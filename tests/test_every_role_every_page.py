@@ -34,7 +34,7 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
         assert listing.status_code == 200
         assert listing.context["page"].paginator.count == visible.count(), user.username
         for enterprise in visible[:3]:
-            for tab in ("overview", "persons", "hazard_sources", "history"):
+            for tab in ("overview", "persons", "hazard_sources", "risk_points", "history"):
                 url = reverse("registry:detail_tab", args=[enterprise.pk, tab])
                 assert client.get(url).status_code == 200, (user.username, url)
             edit = client.get(reverse("registry:edit", args=[enterprise.pk]))
@@ -57,6 +57,10 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "inspections:checklists",
             "inspections:coverage",
             "inspections:plans",
+            "standards:list",
+            "registry:risk_map",
+            "registry:risk_export",
+            "registry:my_tasks",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         for tip_off in TipOff.objects.visible_to(user)[:3]:

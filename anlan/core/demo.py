@@ -306,6 +306,7 @@ STEPS = (
     _("Quarterly hazard reports"),
     _("Tip-offs, rewards and exposed cases"),
     _("Checklists and inspections"),
+    _("Risk points and control measures"),
 )
 
 
@@ -323,6 +324,7 @@ class _Counter:
                 "quarterly_reports",
                 "tip_offs",
                 "inspections",
+                "risk_points",
             ),
             0,
         )
@@ -593,6 +595,12 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             enterprise_user=User.objects.get(username="enterprise"),
         )
         step(9)
+        from anlan.registry.demo_risks import build_demo_risks
+
+        counter.created["risk_points"] = build_demo_risks(
+            enterprises=enterprises, actor=User.objects.get(username="admin")
+        )
+        step(10)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
