@@ -172,6 +172,11 @@ class HazardDetailOut(HazardOut):
     extensions: list[ExtensionOut]
     transitions: list[TransitionOut]
     attachments: list[AttachmentOut]
+    clauses: list[str] = Field(..., description="Ids of the determination clauses it meets")
+
+    @staticmethod
+    def resolve_clauses(obj):
+        return [c.pk for c in obj.clauses.all()]
 
     @staticmethod
     def resolve_plan(obj):

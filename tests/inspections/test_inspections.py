@@ -251,6 +251,9 @@ def test_inspection_pages_and_api_run_an_inspection(client, lingshi_regulator, c
     assert list(hazard.clauses.values_list("pk", flat=True)) == [article5.item.clause_id]
     ledger = client.get("/hazards/", {"level": "major"}).content.decode()
     assert hazard.code in ledger
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "第五条" in page and f"#{article5.item.clause_id}" in page
+    assert client.get(f"/api/hazards/{hazard.pk}").json()["clauses"] == [article5.item.clause_id]
     detail = client.get(f"/api/inspections/{inspection.pk}").json()
     assert detail["status"] == "completed"
     assert client.get(f"/api/inspections/{inspection.pk + 99}").status_code == 404
