@@ -24,10 +24,11 @@ the gateway row), so batches of one gateway are evaluated one after another.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
 from .choices import LEVEL_OF_KIND, AlarmKind, AlarmLevel
 from .models import Alarm, Sensor, SensorState
@@ -118,6 +119,7 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
     first_index = np.flatnonzero(starts)
     last_index = np.r_[first_index[1:] - 1, n - 1]
     group_sensor = sensor_ids[first_index].tolist()
+    group_at = {sid: g for g, sid in enumerate(group_sensor)} if (states or active) else {}
     idx = np.arange(n)
     conditions = _conditions(config, pos, values)
     new_excursions: dict[int, dict] = {}
@@ -129,15 +131,11 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
         # State before each group's first reading: an active alarm or a pending excursion.
         init_on = np.zeros(len(first_index), dtype=bool)
         init_since = np.zeros(len(first_index), dtype=np.int64)
-        for g, sid in enumerate(group_sensor):
-            alarm = active.get((sid, kind.value))
-            pending = states[sid].excursions.get(kind.value) if sid in states else None
-            if alarm is not None:
+        for sid, since in _known(kind.value, active, states):
+            g = group_at.get(sid)
+            if g is not None:
                 init_on[g] = True
-                init_since[g] = int(alarm["started_at"].timestamp() * 1000)
-            elif pending is not None:
-                init_on[g] = True
-                init_since[g] = int(pending["since"])
+                init_since[g] = since
         if not (enter.any() or init_on.any()):
             continue
         event = np.where(enter, 1, np.where(leave, -1, 0)).astype(np.int8)
@@ -206,6 +204,19 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
     return outcome
 
 
+def _known(kind: str, active, states):
+    """(sensor id, since ms) of the sensors already on for ``kind`` before this batch."""
+    seen = set()
+    for (sid, alarm_kind), alarm in active.items():
+        if alarm_kind == kind:
+            seen.add(sid)
+            yield sid, int(alarm["started_at"].timestamp() * 1000)
+    for sid, state in states.items():
+        pending = state.excursions.get(kind)
+        if pending is not None and sid not in seen:
+            yield sid, int(pending["since"])
+
+
 def _excursions_of(states, sid) -> dict:
     return dict(states[sid].excursions) if sid in states else {}
 
@@ -226,28 +237,36 @@ def _limit_of(config, p: int, kind) -> float | None:
 
 
 def _write(outcome, to_clear, changed, new_excursions, states, last_ts) -> None:
-    for pk, at, value in to_clear:
-        outcome.cleared += Alarm.objects.filter(pk=pk, cleared_at__isnull=True).update(
-            cleared_at=ms_to_datetime(at), clear_value=None if np.isnan(value) else value
-        )
+    if to_clear:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE monitoring_alarm SET cleared_at = %s, clear_value = %s "
+                "WHERE id = %s AND cleared_at IS NULL",
+                [
+                    (ms_to_datetime(at), None if np.isnan(value) else value, pk)
+                    for pk, at, value in to_clear
+                ],
+            )
+            outcome.cleared += max(cursor.rowcount, 0)
     if outcome.raised:
         Alarm.objects.bulk_create(outcome.raised)
-        if not all(a.pk for a in outcome.raised):  # backends without RETURNING ids
-            outcome.raised = list(
-                Alarm.objects.filter(
-                    sensor_id__in=[a.sensor_id for a in outcome.raised], cleared_at__isnull=True
-                )
-            )
+    upserts, deletes = [], []
     for sid in changed:
         excursions = new_excursions.get(sid, _excursions_of(states, sid))
-        if sid in states:
-            SensorState.objects.filter(pk=sid).update(
-                excursions=excursions, evaluated_until=last_ts[sid]
+        if excursions:
+            upserts.append((sid, json.dumps(excursions), last_ts[sid]))
+        elif sid in states:
+            deletes.append((sid,))
+    with connection.cursor() as cursor:
+        if upserts:
+            cursor.executemany(
+                "INSERT INTO monitoring_sensorstate (sensor_id, excursions, evaluated_until) "
+                "VALUES (%s, %s, %s) ON CONFLICT (sensor_id) DO UPDATE SET "
+                "excursions = excluded.excursions, evaluated_until = excluded.evaluated_until",
+                upserts,
             )
-        else:
-            SensorState.objects.create(
-                sensor_id=sid, excursions=excursions, evaluated_until=last_ts[sid]
-            )
+        if deletes:
+            cursor.executemany("DELETE FROM monitoring_sensorstate WHERE sensor_id = %s", deletes)
     if outcome.raised:
         urgent = [a.pk for a in outcome.raised if a.level == AlarmLevel.URGENT]
         if urgent:
