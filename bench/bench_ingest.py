@@ -104,7 +104,7 @@ def run_http(gateways, per, start_s):
     began = time.perf_counter()
     for r in range(ROUNDS):
         ts = start_s + r * 10
-        for gateway, token in gateways:
+        for _gateway, token in gateways:
             for lo in range(0, per, BATCH):
                 hi = min(lo + BATCH, per)
                 values = rng.uniform(20, 70, hi - lo)
