@@ -51,8 +51,6 @@ def keys(sensor_ids: np.ndarray, ts: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- partitions (PostgreSQL)
 
-_partitions_made: set[str] = set()
-
 
 def month_bounds(ms: int) -> tuple[str, int, int]:
     day = ms_to_datetime(ms)
@@ -67,15 +65,17 @@ def ensure_partitions(ts: np.ndarray) -> None:
         return
     days = np.unique(ts // (MINUTE_MS * 60 * 24))
     probes = {month_bounds(int(day) * MINUTE_MS * 60 * 24) for day in days}
+    # Looked up every batch (one cheap catalog query per month): a partition created in a
+    # transaction that was rolled back does not exist, whatever this process remembers.
     with connection.cursor() as cursor:
         for name, start, end in sorted(probes):
-            if name in _partitions_made:
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is not None:
                 continue
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF monitoring_reading "
                 f"FOR VALUES FROM ({start}) TO ({end})"
             )
-            _partitions_made.add(name)
 
 
 # ---------------------------------------------------------------- insert
@@ -296,7 +296,6 @@ def purge(now: int | None = None) -> dict[str, int]:
                 end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=dt.UTC)
                 if end.timestamp() * 1000 <= raw_cut:
                     cursor.execute(f"DROP TABLE {name}")
-                    _partitions_made.discard(name)
                     dropped += 1
         cursor.execute("SELECT id FROM monitoring_sensor")
         ids = [row[0] for row in cursor.fetchall()]
