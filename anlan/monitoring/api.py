@@ -164,6 +164,7 @@ def list_sensors(request, enterprise: int | None = None, limit: int = 100, offse
     qs = Sensor.objects.visible_to(request.user)
     if enterprise:
         qs = qs.filter(enterprise_id=enterprise)
+    offset = max(offset, 0)
     return qs.order_by("pk")[offset : offset + min(max(limit, 1), 1000)]
 
 
