@@ -82,6 +82,7 @@ from anlan.inspections.api_inspections import (  # noqa: E402
     checklist_router,
     inspection_router,
 )
+from anlan.monitoring.api import router as monitoring_router  # noqa: E402
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
@@ -98,3 +99,4 @@ api.add_router("/inspections", inspection_router)
 api.add_router("/stats", reports_router)
 api.add_router("/quarterly-reports", quarterly_router)
 api.add_router("/standards", standards_router)
+api.add_router("/monitoring", monitoring_router)

@@ -26,6 +26,10 @@ anlan checklists seed            create the shipped checklists that are missing
 anlan risks export F.xlsx [--region CODE]   the risk list (风险清单) to Excel
 anlan risks grade --lec L E C | --ls L S     a score (D or R) and its colour
 anlan risks due [--enterprise ID]            control-measure checks due or overdue
+anlan monitor ingest F.csv --gateway CODE   ingest tag,ts,value lines as that gateway
+anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token once
+anlan monitor purge                          delete readings past their retention
+anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan manage ...                 any Django management command
 """
 
@@ -60,6 +64,7 @@ ALIASES = {
     ("risks", "export"): ["risks", "export"],
     ("risks", "grade"): ["risks", "grade"],
     ("risks", "due"): ["risks", "due"],
+    ("monitor",): ["monitor"],
     ("manage",): [],
 }
 

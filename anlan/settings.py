@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "anlan.reports",
     "anlan.portal",
     "anlan.inspections",
+    "anlan.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,41 @@ if not (
     raise ImproperlyConfigured("ANLAN_RISK_*_CUTOFFS need three numbers, highest first.")
 # The daily control-measure check reminders run at this local hour.
 ANLAN_MEASURE_CHECK_JOB_HOUR = env_int("ANLAN_MEASURE_CHECK_JOB_HOUR", 7)
+
+
+def env_minutes_by_level(name: str, default: str) -> dict[str, int]:
+    """``urgent=10,warning=30,fault=60`` → {"urgent": 10, ...} (minutes per alarm level)."""
+    raw = env_str(name, default) or default
+    try:
+        pairs = dict(item.split("=", 1) for item in raw.split(",") if item.strip())
+        return {key.strip(): int(value) for key, value in pairs.items()}
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must look like urgent=10,warning=30,fault=60, not {raw!r}"
+        ) from exc
+
+
+# Monitoring (issue #5). Ingestion: a batch holds at most MAX_BATCH readings (else 413); a
+# reading more than FUTURE_SECONDS ahead of the server clock or older than MAX_AGE_HOURS is
+# rejected; the answer lists at most MAX_REJECTS_REPORTED rejects (the counts are always exact).
+ANLAN_MONITORING_MAX_BATCH = env_int("ANLAN_MONITORING_MAX_BATCH", 100_000)
+ANLAN_MONITORING_MAX_BODY_BYTES = env_int("ANLAN_MONITORING_MAX_BODY_BYTES", 16 * 1024 * 1024)
+ANLAN_MONITORING_FUTURE_SECONDS = env_int("ANLAN_MONITORING_FUTURE_SECONDS", 300)
+ANLAN_MONITORING_MAX_AGE_HOURS = env_int("ANLAN_MONITORING_MAX_AGE_HOURS", 72)
+ANLAN_MONITORING_MAX_REJECTS_REPORTED = env_int("ANLAN_MONITORING_MAX_REJECTS_REPORTED", 100)
+# Retention: raw readings for RETENTION_DAYS, per-minute rollups for ROLLUP_RETENTION_DAYS;
+# `anlan monitor purge` and a daily job at PURGE_JOB_HOUR delete what is older.
+ANLAN_MONITORING_RETENTION_DAYS = env_int("ANLAN_MONITORING_RETENTION_DAYS", 180)
+ANLAN_MONITORING_ROLLUP_RETENTION_DAYS = env_int("ANLAN_MONITORING_ROLLUP_RETENTION_DAYS", 1095)
+ANLAN_MONITORING_PURGE_JOB_HOUR = env_int("ANLAN_MONITORING_PURGE_JOB_HOUR", 3)
+# Alarm handling limits per level (local practice, not a national rule — REFERENCE §4.3):
+# acknowledge within ACK minutes, dispose (cause and measures) within DISPOSE minutes. An alarm
+# not disposed in time opens a candidate hazard for review; so does a fault of a safety-critical
+# device still active after FAULT_HAZARD_MINUTES (Decree No. 10 Art. 14).
+ANLAN_ALARM_ACK_MINUTES = env_minutes_by_level(
+    "ANLAN_ALARM_ACK_MINUTES", "urgent=10,warning=30,fault=60"
+)
+ANLAN_ALARM_DISPOSE_MINUTES = env_minutes_by_level(
+    "ANLAN_ALARM_DISPOSE_MINUTES", "urgent=60,warning=240,fault=480"
+)
+ANLAN_MONITORING_FAULT_HAZARD_MINUTES = env_int("ANLAN_MONITORING_FAULT_HAZARD_MINUTES", 240)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("portal/", include("anlan.portal.urls")),
     path("inspections/standards/", include("anlan.inspections.urls_standards")),
     path("inspections/", include("anlan.inspections.urls")),
+    path("monitoring/", include("anlan.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -196,7 +196,8 @@ def report_hazard(*, user, data: dict[str, Any], photos: Iterable[CheckedUpload]
         hazard.full_clean(exclude=["code"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if not errors and not _covers(user, hazard):
+    # user=None: a report made by the system itself (a monitoring alarm), not by a person.
+    if not errors and user is not None and not _covers(user, hazard):
         field = "enterprise" if hazard.enterprise_id else "region"
         errors[field] = [_("This is outside your jurisdiction.")]
     if errors:

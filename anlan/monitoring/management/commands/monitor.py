@@ -1,0 +1,82 @@
+"""``anlan monitor …``: ingest a CSV file as a gateway, create a gateway, purge, roll up."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from anlan.monitoring import ingest as ingestion
+from anlan.monitoring import readings, services
+from anlan.monitoring.models import Gateway
+from anlan.registry.models import Enterprise
+
+
+class Command(BaseCommand):
+    help = "Monitoring: ingest a CSV file, create a gateway, purge old readings, roll up."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        ing = sub.add_parser("ingest", help="ingest tag,ts,value lines as a gateway")
+        ing.add_argument("file")
+        ing.add_argument("--gateway", required=True, help="gateway code")
+        gw = sub.add_parser("gateway", help="gateways")
+        gw_sub = gw.add_subparsers(dest="gateway_action", required=True)
+        create = gw_sub.add_parser("create", help="create a gateway and print its token once")
+        create.add_argument("enterprise", help="enterprise id or credit code")
+        create.add_argument("name")
+        create.add_argument("--code", help="gateway code (default: from the name)")
+        sub.add_parser("purge", help="delete readings and rollups past their retention")
+        sub.add_parser("rollup", help="compute the per-minute rollups due now")
+        sub.add_parser("check", help="alarm deadlines: overdue notices, candidate hazards")
+
+    def handle(self, *args, **options):
+        action = options["action"]
+        if action == "ingest":
+            gateway = Gateway.objects.filter(code=options["gateway"]).first()
+            if gateway is None:
+                raise CommandError(f"No gateway with code {options['gateway']!r}.")
+            path = Path(options["file"])
+            if not path.is_file():
+                raise CommandError(f"No such file: {path}")
+            try:
+                columns = ingestion.parse_csv(path.read_bytes())
+                result = ingestion.ingest(gateway=gateway, columns=columns)
+            except ingestion.PayloadError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(
+                f"received {result.received}, accepted {result.accepted}, duplicates "
+                f"{result.duplicates}, rejected {result.rejected}, alarms raised "
+                f"{result.alarms_raised}, cleared {result.alarms_cleared}"
+            )
+            for reject in result.rejects:
+                self.stdout.write(
+                    f"  line {reject['index'] + 1}: {reject['tag']} {reject['reason']}"
+                )
+        elif action == "gateway":
+            key = options["enterprise"]
+            enterprise = (
+                Enterprise.objects.filter(pk=int(key)).first()
+                if key.isdigit() and len(key) < 18
+                else Enterprise.objects.filter(uscc=key).first()
+            )
+            if enterprise is None:
+                raise CommandError(f"No enterprise {key!r}.")
+            code = options["code"] or f"gw-{enterprise.pk}-{Gateway.objects.count() + 1}"
+            gateway, token = services.create_gateway(
+                user=None, enterprise=enterprise, name=options["name"], code=code
+            )
+            self.stdout.write(f"gateway {gateway.code} for {enterprise.name}")
+            self.stdout.write(f"token (shown once): {token}")
+        elif action == "purge":
+            done = readings.purge()
+            self.stdout.write(
+                f"deleted {done['readings']} readings, {done['rollups']} rollups, "
+                f"dropped {done['partitions_dropped']} partitions"
+            )
+        elif action == "rollup":
+            self.stdout.write(f"rollup rows written: {readings.rollup_pending()}")
+        elif action == "check":
+            run = services.check_alarm_deadlines()
+            self.stdout.write(
+                f"overdue notices for {len(run.notified)} alarms; candidate hazards: "
+                f"{', '.join(run.hazards) or 'none'}"
+            )

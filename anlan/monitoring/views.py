@@ -1,0 +1,149 @@
+"""Monitoring pages: the live alarm board, alarm detail with acknowledge / dispose, the sensor
+registry, and an enterprise's monitoring page with trend charts. Every look-up goes through
+``visible_to``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from anlan.core.uploads import check_upload
+from anlan.registry.models import Enterprise
+
+from . import readings, services
+from .forms import DisposeForm, SensorForm
+from .models import Alarm, Sensor
+
+
+def _board_alarms(user):
+    return (
+        Alarm.objects.visible_to(user)
+        .filter(disposed_at__isnull=True)
+        .select_related("sensor__enterprise")
+        .order_by("-raised_at")[:200]
+    )
+
+
+@login_required
+def board(request):
+    return render(request, "monitoring/board.html", {"alarms": _board_alarms(request.user)})
+
+
+@login_required
+def board_rows(request):
+    return render(request, "monitoring/_board_rows.html", {"alarms": _board_alarms(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alarm_detail(request, pk: int):
+    alarm = get_object_or_404(
+        Alarm.objects.visible_to(request.user).select_related(
+            "sensor__enterprise", "acknowledged_by", "disposed_by", "hazard"
+        ),
+        pk=pk,
+    )
+    form = DisposeForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                services.acknowledge(alarm=alarm, user=request.user)
+                messages.success(request, _("Alarm acknowledged."))
+                return redirect("monitoring:alarm", pk=alarm.pk)
+            form = DisposeForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data.get("attachment")
+                if upload is not None:
+                    upload = check_upload(upload.read(), upload.name, field="attachment")
+                services.dispose(
+                    alarm=alarm,
+                    user=request.user,
+                    cause=form.cleaned_data["cause"],
+                    measures=form.cleaned_data["measures"],
+                    attachment=upload,
+                )
+                messages.success(request, _("Disposal recorded."))
+                return redirect("monitoring:alarm", pk=alarm.pk)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+                else:
+                    messages.error(request, " ".join(errors))
+    return render(
+        request,
+        "monitoring/alarm_detail.html",
+        {
+            "alarm": alarm,
+            "form": form,
+            "may_handle": services.can_handle(request.user, alarm),
+            "ack_deadline": services.ack_deadline(alarm),
+            "dispose_deadline": services.dispose_deadline(alarm),
+            "overdue": services.is_overdue(alarm),
+        },
+    )
+
+
+@login_required
+def sensor_list(request):
+    sensors = Sensor.objects.visible_to(request.user).select_related("enterprise", "gateway")
+    q = request.GET.get("q", "").strip()
+    if q:
+        sensors = sensors.filter(tag__icontains=q) | sensors.filter(name__icontains=q)
+    page = Paginator(sensors.order_by("enterprise_id", "tag"), 50).get_page(request.GET.get("page"))
+    return render(request, "monitoring/sensor_list.html", {"page": page, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sensor_edit(request, pk: int | None = None):
+    sensor = None
+    if pk is not None:
+        sensor = get_object_or_404(Sensor.objects.visible_to(request.user), pk=pk)
+    form = SensorForm(request.POST or None, instance=sensor, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        enterprise = sensor.enterprise if sensor else form.cleaned_data["enterprise"]
+        data = {name: form.cleaned_data.get(name) for name in services.SENSOR_FIELDS}
+        try:
+            saved = services.save_sensor(
+                user=request.user, enterprise=enterprise, data=data, sensor=sensor
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Sensor saved."))
+            return redirect("monitoring:enterprise", pk=saved.enterprise_id)
+    return render(request, "monitoring/sensor_form.html", {"form": form, "sensor": sensor})
+
+
+@login_required
+def enterprise_page(request, pk: int):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    sensors = list(Sensor.objects.filter(enterprise=enterprise).order_by("tag"))
+    last = readings.latest([s.pk for s in sensors[:200]])
+    for sensor in sensors:
+        ts_value = last.get(sensor.pk)
+        sensor.last_value = ts_value[1] if ts_value else None
+        sensor.last_at = readings.ms_to_datetime(ts_value[0]) if ts_value else None
+    alarms = Alarm.objects.filter(sensor__enterprise=enterprise).select_related("sensor")[:50]
+    hours = request.GET.get("hours", "6")
+    return render(
+        request,
+        "monitoring/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "sensors": sensors,
+            "alarms": alarms,
+            "hours": hours if hours in {"1", "6", "24", "168", "720"} else "6",
+        },
+    )

@@ -1,0 +1,195 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from anlan.core.choices import UserRole
+from anlan.core.models import Notification
+from anlan.hazards.models import Hazard
+from anlan.monitoring import readings, services
+from anlan.monitoring.ingest import Columns, ingest
+from anlan.monitoring.models import Alarm
+from tests.factories import make_user
+
+from .conftest import make_sensor
+
+T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def raise_alarm(gateway, tag="LT-101", value=18.5):
+    ingest(gateway=gateway, columns=Columns([tag], [T0.timestamp()], [value]), now=T0)
+    return Alarm.objects.filter(sensor__tag=tag).order_by("-pk").first()
+
+
+@pytest.fixture
+def manager(lingshi_mine):
+    return make_user("mine-safety", UserRole.ENTERPRISE_SAFETY, enterprise=lingshi_mine)
+
+
+@pytest.mark.django_db
+def test_hh_alarm_notifies_the_enterprise(
+    gateway, level_sensor, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_alarm(gateway)
+    assert Notification.objects.filter(recipient=manager, title__contains="LT-101").count() == 1
+
+
+@pytest.mark.django_db
+def test_acknowledge_then_dispose(gateway, level_sensor, manager):
+    alarm = raise_alarm(gateway)
+    services.acknowledge(alarm=alarm, user=manager)
+    with pytest.raises(ValidationError):
+        services.acknowledge(alarm=alarm, user=manager)
+    with pytest.raises(ValidationError) as exc:
+        services.dispose(alarm=alarm, user=manager, cause="", measures="")
+    assert set(exc.value.message_dict) == {"cause", "measures"}
+    services.dispose(alarm=alarm, user=manager, cause="process_fluctuation", measures="调整进料")
+    alarm.refresh_from_db()
+    assert alarm.status == "disposed"
+    ingest(gateway=gateway, columns=Columns(["LT-101"], [T0.timestamp() + 5], [10]), now=T0)
+    alarm.refresh_from_db()
+    assert alarm.status == "cleared"
+
+
+@pytest.mark.django_db
+def test_regulator_sees_but_does_not_handle(gateway, level_sensor, lingshi_regulator):
+    alarm = raise_alarm(gateway)
+    with pytest.raises(PermissionDenied):
+        services.acknowledge(alarm=alarm, user=lingshi_regulator)
+
+
+@pytest.mark.django_db
+def test_alarm_not_disposed_in_time_opens_a_candidate_hazard(
+    gateway, level_sensor, manager, lingshi_regulator, settings
+):
+    settings.ANLAN_ALARM_DISPOSE_MINUTES = {"urgent": 60, "warning": 240, "fault": 480}
+    alarm = raise_alarm(gateway)
+    with time_machine.travel(T0 + dt.timedelta(minutes=59)):
+        assert services.check_alarm_deadlines().hazards == []
+    with time_machine.travel(T0 + dt.timedelta(minutes=61)):
+        run = services.check_alarm_deadlines()
+        again = services.check_alarm_deadlines()
+    assert len(run.hazards) == 1 and again.hazards == []
+    hazard = Hazard.objects.get()
+    assert (hazard.channel, hazard.level, hazard.enterprise_id) == (
+        "monitoring_alarm",
+        "general",
+        level_sensor.enterprise_id,
+    )
+    assert Alarm.objects.get(kind="hh").hazard == hazard  # urgent: 60 min; H (240) not yet
+    assert alarm.kind == "h"
+    assert Notification.objects.filter(recipient=lingshi_regulator, kind="escalation").exists()
+
+
+@pytest.mark.django_db
+def test_safety_critical_fault_beyond_limit_is_a_major_candidate(gateway, settings):
+    settings.ANLAN_MONITORING_FAULT_HAZARD_MINUTES = 30
+    settings.ANLAN_ALARM_DISPOSE_MINUTES = {"urgent": 60, "warning": 240, "fault": 10_000}
+    make_sensor(
+        gateway,
+        tag="GT-1",
+        kind="combustible_gas",
+        unit="%LEL",
+        range_min=0,
+        range_max=100,
+        limit_ll=None,
+        limit_l=None,
+        limit_h=25,
+        limit_hh=50,
+        safety_critical=True,
+    )
+    raise_alarm(gateway, tag="GT-1", value=None)
+    with time_machine.travel(T0 + dt.timedelta(minutes=31)):
+        services.check_alarm_deadlines()
+    hazard = Hazard.objects.get()
+    assert hazard.level == "major"
+    assert "第十四条" in hazard.basis or "Art. 14" in hazard.basis
+    assert list(hazard.clauses.values_list("pk", flat=True)) in (["gm2023-14-1"], [])
+
+
+@pytest.mark.django_db
+def test_other_county_gets_404(gateway, level_sensor, yanhu_regulator, lingshi_regulator):
+    alarm = raise_alarm(gateway)
+    other = Client()
+    other.force_login(yanhu_regulator)
+    assert other.get(f"/monitoring/alarms/{alarm.pk}/").status_code == 404
+    assert other.get(f"/api/monitoring/alarms/{alarm.pk}").status_code == 404
+    assert other.get(f"/monitoring/enterprises/{level_sensor.enterprise_id}/").status_code == 404
+    assert other.get(f"/api/monitoring/sensors/{level_sensor.pk}/series").status_code == 404
+    own = Client()
+    own.force_login(lingshi_regulator)
+    assert own.get(f"/monitoring/alarms/{alarm.pk}/").status_code == 200
+    assert own.get("/monitoring/board/rows/").content.count(b"data-alarm=") == 2  # HH and H
+
+
+@pytest.mark.django_db
+def test_pages_render(gateway, level_sensor, manager):
+    alarm = raise_alarm(gateway)
+    client = Client()
+    client.force_login(manager)
+    for url in [
+        "/monitoring/",
+        "/monitoring/sensors/",
+        "/monitoring/sensors/new/",
+        f"/monitoring/sensors/{level_sensor.pk}/edit/",
+        f"/monitoring/enterprises/{level_sensor.enterprise_id}/",
+        f"/monitoring/alarms/{alarm.pk}/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    response = client.post(f"/monitoring/alarms/{alarm.pk}/", {"action": "acknowledge"})
+    assert response.status_code == 302
+    response = client.post(
+        f"/monitoring/alarms/{alarm.pk}/",
+        {"action": "dispose", "cause": "genuine", "measures": "停泵"},
+    )
+    assert response.status_code == 302
+    alarm.refresh_from_db()
+    assert alarm.disposed_by == manager
+
+
+@pytest.mark.django_db
+def test_rollups_and_purge(gateway, level_sensor, settings):
+    base = int(T0.timestamp())
+    ingest(
+        gateway=gateway,
+        columns=Columns(["LT-101"] * 3, [base, base + 20, base + 70], [4, 6, 8]),
+        now=T0 + dt.timedelta(minutes=5),
+    )
+    readings.rollup_pending(now=(base + 180) * 1000)
+    rows = readings.series(level_sensor.pk, base * 1000, (base + 180) * 1000, rollup=True)
+    assert rows == [(base * 1000, 4.0, 6.0, 5.0), ((base + 60) * 1000, 8.0, 8.0, 8.0)]
+    # a late reading for a minute already rolled up is picked up by the next pass
+    ingest(
+        gateway=gateway,
+        columns=Columns(["LT-101"], [base + 30], [2]),
+        now=T0 + dt.timedelta(minutes=5),
+    )
+    readings.rollup_pending(now=(base + 240) * 1000)
+    rows = readings.series(level_sensor.pk, base * 1000, (base + 60) * 1000, rollup=True)
+    assert rows == [(base * 1000, 2.0, 6.0, 4.0)]
+    settings.ANLAN_MONITORING_RETENTION_DAYS = 1
+    done = readings.purge(now=(base + 2 * 86400) * 1000)
+    assert done["readings"] == 4
+    assert readings.count_readings() == 0
+
+
+@pytest.mark.django_db
+def test_cli_gateway_and_ingest(lingshi_mine, tmp_path, capsys):
+    from django.core.management import call_command
+
+    call_command("monitor", "gateway", "create", str(lingshi_mine.pk), "网关", "--code", "cli-gw")
+    out = capsys.readouterr().out
+    assert "token (shown once): gw_" in out
+    from anlan.monitoring.models import Gateway
+
+    make_sensor(Gateway.objects.get(code="cli-gw"), tag="X1")
+    import time
+
+    path = tmp_path / "r.csv"
+    path.write_text(f"X1,{int(time.time()) - 5},3.5\nX2,{int(time.time())},1\n")
+    call_command("monitor", "ingest", str(path), "--gateway", "cli-gw")
+    out = capsys.readouterr().out
+    assert "accepted 1" in out and "unknown_sensor" in out
