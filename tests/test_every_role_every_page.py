@@ -61,6 +61,9 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "registry:risk_map",
             "registry:risk_export",
             "registry:my_tasks",
+            "monitoring:board",
+            "monitoring:board-rows",
+            "monitoring:sensors",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         for tip_off in TipOff.objects.visible_to(user)[:3]:
