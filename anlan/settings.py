@@ -381,3 +381,14 @@ ANLAN_ALARM_DISPOSE_MINUTES = env_minutes_by_level(
     "ANLAN_ALARM_DISPOSE_MINUTES", "urgent=60,warning=240,fault=480"
 )
 ANLAN_MONITORING_FAULT_HAZARD_MINUTES = env_int("ANLAN_MONITORING_FAULT_HAZARD_MINUTES", 240)
+# Offline and data quality (REFERENCE §4.3, local practice): a sensor silent for more than
+# SENSOR_OFFLINE_MINUTES (a sensor may override it) or a gateway for more than
+# GATEWAY_OFFLINE_MINUTES is offline; a sensor is expected to send one reading every
+# EXPECTED_INTERVAL_SECONDS (overridable per sensor) for completeness; a reading is timely when
+# it arrives within TIMELY_SECONDS of its own timestamp.
+ANLAN_MONITORING_SENSOR_OFFLINE_MINUTES = env_int("ANLAN_MONITORING_SENSOR_OFFLINE_MINUTES", 10)
+ANLAN_MONITORING_GATEWAY_OFFLINE_MINUTES = env_int("ANLAN_MONITORING_GATEWAY_OFFLINE_MINUTES", 5)
+ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS = env_int(
+    "ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS", 60
+)
+ANLAN_MONITORING_TIMELY_SECONDS = env_int("ANLAN_MONITORING_TIMELY_SECONDS", 60)

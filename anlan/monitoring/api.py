@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
 from . import ingest as ingestion
@@ -213,3 +214,125 @@ def dispose_alarm(request, alarm_id: int, payload: DisposeIn):
 
 
 __all__ = ["router", "timezone"]
+
+
+# ---------------------------------------------------------------- sensors from Excel
+
+
+class SensorImportOut(Schema):
+    created: int
+    updated: int
+
+
+@router.get("/sensors/template.xlsx", summary="An empty sensor sheet with the kinds as a list")
+def sensor_template(request):
+    from anlan.core.downloads import xlsx_response
+
+    from .excel import template
+
+    return xlsx_response(template(), "sensors-template")
+
+
+@router.post(
+    "/sensors/import",
+    response=SensorImportOut,
+    summary="Import sensors from Excel (all or nothing; 422 lists every bad cell by row and column)",
+)
+def import_sensors(request, file: File[UploadedFile]):
+    from .excel import import_sensors as run_import
+
+    report = run_import(file.read(), user=request.user)
+    if not report.ok:
+        return request_errors(request, report.errors)
+    return {"created": report.created, "updated": report.updated}
+
+
+def request_errors(request, errors):
+    from anlan.api import api
+
+    detail = [
+        {"loc": ["body", "file", row, column], "msg": str(reason), "type": "value_error"}
+        for row, column, reason in errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+# ---------------------------------------------------------------- offline and data quality
+
+
+class OfflineOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    gateway_id: int
+    gateway: str
+    sensor_id: int | None
+    tag: str | None
+    started_at: dt.datetime
+    detected_at: dt.datetime
+
+    @staticmethod
+    def resolve_enterprise(obj):
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_gateway(obj):
+        return obj.gateway.code
+
+    @staticmethod
+    def resolve_tag(obj):
+        return obj.sensor.tag if obj.sensor_id else None
+
+
+class QualityOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    sensors: int
+    connected: int
+    readings: int
+    expected: int
+    connection_rate: float | None
+    online_rate: float | None
+    completeness: float | None
+    timeliness: float | None
+
+
+def _scoped_enterprise(request, enterprise: int | None):
+    from anlan.registry.models import Enterprise
+
+    if enterprise is None:
+        return None
+    return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise)
+
+
+@router.get("/offline", response=list[OfflineOut], summary="Sensors and gateways offline now")
+def list_offline(request, enterprise: int | None = None, limit: int = 500):
+    from .models import OfflineEpisode
+
+    qs = (
+        OfflineEpisode.objects.visible_to(request.user)
+        .open()
+        .select_related("enterprise", "gateway", "sensor")
+    )
+    scoped = _scoped_enterprise(request, enterprise)
+    if scoped is not None:
+        qs = qs.filter(enterprise=scoped)
+    return qs.order_by("started_at", "pk")[: min(max(limit, 1), 5000)]
+
+
+@router.get(
+    "/quality",
+    response=list[QualityOut],
+    summary="Per enterprise and day: connection and online rates, completeness, timeliness",
+)
+def daily_quality(request, day: dt.date | None = None, enterprise: int | None = None):
+    """``day`` is a local date (default today, counted up to now). Rates are 0–1, or null when
+    there is nothing to divide by (no sensors, no expected readings, no batches)."""
+    from . import offline
+
+    sensors = Sensor.objects.visible_to(request.user)
+    scoped = _scoped_enterprise(request, enterprise)
+    if scoped is not None:
+        sensors = sensors.filter(enterprise=scoped)
+    day = day or timezone.localdate()
+    return [q.as_dict() for q in offline.daily_quality(day=day, sensors=sensors)]

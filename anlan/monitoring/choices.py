@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SensorKind(models.TextChoices):
-    LEVEL = "level", _("Level")
+    LEVEL = "level", _("Liquid level")
     TEMPERATURE = "temperature", _("Temperature")
     PRESSURE = "pressure", _("Pressure")
     FLOW = "flow", _("Flow")

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import engine, readings
+from . import engine, offline, readings
 from .config import config_for
 from .models import Gateway
 
@@ -322,7 +322,10 @@ def ingest(*, gateway: Gateway, columns: Columns, now: dt.datetime | None = None
             result.duplicates = len(pos) - result.accepted
             if result.accepted:
                 readings.note_late(int(ts[new].min()))
+                offline.record_batch(gateway=gateway, ts=ts[new], now=now)
                 outcome = engine.evaluate(gateway, config, pos[new], ts[new], values[new])
                 result.alarms_raised = len(outcome.raised)
                 result.alarms_cleared = outcome.cleared
+        # Committed: data are back, so close the gateway's and these sensors' offline episodes.
+        offline.data_returned(gateway=gateway, sensor_ids=config.sensor_id[pos[new]], now=now)
     return result

@@ -148,6 +148,18 @@ class Sensor(models.Model):
             "(Decree No. 10 Art. 14): a long fault opens a candidate major hazard."
         ),
     )
+    offline_minutes = models.PositiveIntegerField(
+        _("offline after (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Silence after which the sensor counts as offline; empty: the default."),
+    )
+    expected_interval_seconds = models.PositiveIntegerField(
+        _("expected interval (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_("One reading is expected this often (completeness); empty: the default."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
@@ -346,3 +358,96 @@ models.signals.post_save.connect(_bump_gateway, sender=Sensor, dispatch_uid="mon
 models.signals.post_delete.connect(
     _bump_gateway, sender=Sensor, dispatch_uid="monitoring-bump-delete"
 )
+
+
+class OfflineEpisodeQuerySet(ByEnterpriseQuerySet):
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class OfflineEpisode(models.Model):
+    """A period in which a sensor or a gateway sent nothing. Opened by the periodic check
+    (``offline.check_offline``) with ``started_at`` = the last data time, closed by ingestion
+    when data return. At most one open episode per sensor and per gateway. A sensor episode
+    also names the sensor's gateway, so ingestion finds a gateway's open episodes in one
+    indexed look-up."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    gateway = models.ForeignKey(
+        Gateway, verbose_name=_("gateway"), on_delete=models.CASCADE, related_name="+"
+    )
+    sensor = models.ForeignKey(
+        Sensor,
+        verbose_name=_("sensor"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the gateway itself."),
+    )
+    started_at = models.DateTimeField(_("offline since"))
+    ended_at = models.DateTimeField(_("back online at"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now, editable=False)
+
+    objects = OfflineEpisodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offline episode")
+        verbose_name_plural = _("offline episodes")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sensor"],
+                condition=Q(ended_at__isnull=True, sensor__isnull=False),
+                name="monitoring_offline_one_open_per_sensor",
+            ),
+            models.UniqueConstraint(
+                fields=["gateway"],
+                condition=Q(ended_at__isnull=True, sensor__isnull=True),
+                name="monitoring_offline_one_open_per_gateway",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["gateway"],
+                condition=Q(ended_at__isnull=True),
+                name="offline_open_by_gateway",
+            ),
+            models.Index(fields=["enterprise", "started_at"], name="offline_by_enterprise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensor or self.gateway} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.sensor_id is None
+
+
+class IngestBatch(models.Model):
+    """One accepted batch: when it arrived and how many of its new readings arrived within
+    ANLAN_MONITORING_TIMELY_SECONDS of their own time (counted with numpy at ingestion), so
+    timeliness can be computed per day without an arrival time per reading."""
+
+    gateway = models.ForeignKey(
+        Gateway, verbose_name=_("gateway"), on_delete=models.CASCADE, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    arrived_at = models.DateTimeField(_("arrived at"))
+    readings = models.PositiveIntegerField(_("new readings"))
+    timely = models.PositiveIntegerField(_("timely readings"))
+
+    class Meta:
+        verbose_name = _("ingested batch")
+        verbose_name_plural = _("ingested batches")
+        indexes = [models.Index(fields=["arrived_at"], name="batch_by_arrival")]

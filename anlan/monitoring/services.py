@@ -39,6 +39,8 @@ SENSOR_FIELDS = (
     "debounce_seconds",
     "wire_break_value",
     "safety_critical",
+    "offline_minutes",
+    "expected_interval_seconds",
     "is_active",
 )
 

@@ -147,3 +147,33 @@ def enterprise_page(request, pk: int):
             "hours": hours if hours in {"1", "6", "24", "168", "720"} else "6",
         },
     )
+
+
+@login_required
+def offline_quality(request):
+    """离线与数据质量: what is offline now and the per-enterprise rates of a chosen day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from . import offline
+    from .models import OfflineEpisode
+
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = today
+    day = min(day, today)
+    episodes = (
+        OfflineEpisode.objects.visible_to(request.user)
+        .open()
+        .select_related("enterprise", "gateway", "sensor")
+        .order_by("started_at", "pk")[:500]
+    )
+    rates = offline.daily_quality(day=day, sensors=Sensor.objects.visible_to(request.user))
+    return render(
+        request,
+        "monitoring/offline.html",
+        {"episodes": episodes, "rates": rates, "day": day, "today": today},
+    )

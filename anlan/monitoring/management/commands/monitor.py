@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from anlan.monitoring import ingest as ingestion
-from anlan.monitoring import readings, services
+from anlan.monitoring import offline, readings, services
 from anlan.monitoring.models import Gateway
 from anlan.registry.models import Enterprise
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         sub.add_parser("purge", help="delete readings and rollups past their retention")
         sub.add_parser("rollup", help="compute the per-minute rollups due now")
         sub.add_parser("check", help="alarm deadlines: overdue notices, candidate hazards")
+        sub.add_parser("offline", help="open offline episodes for silent sensors and gateways")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -79,4 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"overdue notices for {len(run.notified)} alarms; candidate hazards: "
                 f"{', '.join(run.hazards) or 'none'}"
+            )
+        elif action == "offline":
+            run = offline.check_offline()
+            self.stdout.write(
+                f"offline episodes opened: {len(run.gateways)} gateways, {len(run.sensors)} sensors"
             )
