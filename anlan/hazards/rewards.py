@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anlan.core import crypto
-from anlan.core.choices import ENTERPRISE_ROLES, NotificationKind
+from anlan.core.choices import ENTERPRISE_ROLES, NotificationKind, UserRole
 from anlan.core.validators import normalize_mobile, validate_mobile
 
 from . import tipoffs
@@ -285,12 +285,44 @@ def propose_internal_reward(*, hazard: Hazard, user, employee_name: str) -> Rewa
 # ---------------------------------------------------------------- approval, claim, payout
 
 
-def can_decide(user, reward: Reward) -> bool:
-    if not Reward.objects.visible_to(user).filter(pk=reward.pk).exists():
-        return False
+def may_decide_visible(user, reward: Reward) -> bool:
+    """``can_decide`` for a reward already known to be visible to ``user`` (a row of
+    ``Reward.objects.visible_to(user)``): no query. A tip-off reward is visible exactly where its
+    tip-off is, so the tip-off office's roles decide it; an internal one, the enterprise."""
     if reward.kind == RewardKind.INTERNAL:
-        return can_manage_internal(user, reward.enterprise)
-    return bool(reward.tip_off and tipoffs.can_handle(user, reward.tip_off))
+        return (
+            getattr(user, "is_authenticated", False)
+            and user.role in ENTERPRISE_ROLES
+            and user.enterprise_id == reward.enterprise_id
+        )
+    return reward.tip_off_id is not None and (
+        user.is_superuser or user.role in tipoffs.HANDLER_ROLES
+    )
+
+
+def can_decide(user, reward: Reward) -> bool:
+    return Reward.objects.visible_to(user).filter(pk=reward.pk).exists() and may_decide_visible(
+        user, reward
+    )
+
+
+def can_edit_policy(user) -> bool:
+    """The reward rules are the city's: its administrators (and system administrators)."""
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser or user.role in (UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN)
+    )
+
+
+@transaction.atomic
+def save_policy(*, user, values: dict[str, Any]) -> RewardPolicy:
+    if not can_edit_policy(user):
+        raise PermissionDenied(_("You may not change the reward rules."))
+    policy = RewardPolicy.current()
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
 
 
 def _move(reward: Reward, current: str, to: str, **fields) -> None:

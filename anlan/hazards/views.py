@@ -218,6 +218,7 @@ def _detail_context(request, hazard):
         and getattr(hazard, "listing", None) is None
         and hazard.is_open
         and hazard.status != HazardStatus.REPORTED,
+        "clauses": hazard.clauses.select_related("standard"),
         "tip_offs": hazard.tip_offs.visible_to(user),
         "hazard_rewards": hazard.rewards.visible_to(user),
         "can_internal_reward": hazard.enterprise is not None

@@ -209,14 +209,14 @@ def reward_list(request):
         "hazards/reward_list.html",
         {
             "page": page,
-            "rows": [(r, rewards.can_decide(user, r)) for r in page],
+            "rows": [(r, rewards.may_decide_visible(user, r)) for r in page],
             "kind": kind,
             "status": status,
             "kinds": RewardKind.choices,
             "statuses": RewardStatus.choices,
             "query": request.GET.urlencode(),
             "policy": RewardPolicy.current(),
-            "can_edit_policy": user.is_superuser or user.role in ("system_admin", "city_admin"),
+            "can_edit_policy": rewards.can_edit_policy(user),
         },
     )
 
@@ -267,12 +267,11 @@ def reward_action(request, pk, action):
 
 @login_required
 def reward_policy(request):
-    user = request.user
-    if not (user.is_superuser or user.role in ("system_admin", "city_admin")):
+    if not rewards.can_edit_policy(request.user):
         raise PermissionDenied
     form = RewardPolicyForm(request.POST or None, instance=RewardPolicy.current())
     if request.method == "POST" and form.is_valid():
-        form.save()
+        rewards.save_policy(user=request.user, values=form.cleaned_data)
         messages.success(request, _("The reward rules were saved."))
         return redirect("hazards:rewards")
     return render(request, "hazards/reward_policy.html", {"form": form})

@@ -434,6 +434,15 @@ def create_plan(*, user, data: dict[str, Any]) -> InspectionPlan:
     )
 
 
+def set_plan_active(*, plan: InspectionPlan, user, active: bool) -> InspectionPlan:
+    """Pause or resume a plan: its author, or whoever edits checklists."""
+    if plan.created_by_id != user.pk and not can_edit_checklists(user):
+        raise PermissionDenied(_("You may not change this plan."))
+    plan.is_active = active
+    plan.save(update_fields=["is_active"])
+    return plan
+
+
 def generate_tasks(today: dt.date | None = None) -> int:
     """One task per enterprise of each active plan for the current period (idempotent).
     Returns how many tasks were created."""

@@ -460,8 +460,5 @@ def plan_list(request):
 @require_POST
 def plan_toggle(request, pk):
     plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user), pk=pk)
-    if plan.created_by_id != request.user.pk and not services.can_edit_checklists(request.user):
-        raise PermissionDenied
-    plan.is_active = not plan.is_active
-    plan.save(update_fields=["is_active"])
+    services.set_plan_active(plan=plan, user=request.user, active=not plan.is_active)
     return redirect("inspections:plans")

@@ -439,3 +439,20 @@ def test_reward_compute_api_explains_the_amount(client, lingshi_regulator):
     assert response.status_code == 200 and response.json()["amount"] == "100000"
     bad = client.post("/api/rewards/compute", {"basis": "fine"}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "fine_amount"
+
+
+def test_the_reward_rules_page_is_for_city_administrators(client, city_admin, lingshi_regulator):
+    from anlan.hazards.models import RewardPolicy
+
+    client.force_login(lingshi_regulator)
+    assert client.get("/hazards/rewards/rules/").status_code == 403
+    client.force_login(city_admin)
+    values = {
+        f.name: getattr(RewardPolicy.current(), f.name)
+        for f in RewardPolicy._meta.fields
+        if f.name not in ("id", "updated_at")
+    }
+    values["fine_share_percent"] = "20"
+    assert client.post("/hazards/rewards/rules/", values).status_code == 302
+    assert RewardPolicy.current().fine_share_percent == 20
+    assert RewardPolicy.history.count() >= 2
