@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,6 +72,19 @@ def within_region_code(queryset, code: str, *, field: str = "region"):
     if region is None:
         return queryset.none()
     return queryset.filter(**{f"{field}__prefix__startswith": region.prefix})
+
+
+def user_ref(verbose_name, *, null: bool = False, blank: bool = False):
+    """Who did something (reported, decided, paid…): a protected link to an account, with no
+    reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=null,
+        blank=blank,
+        related_name="+",
+    )
 
 
 class RegionQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.models import Located
+from anlan.core.models import Located, user_ref
 from anlan.core.scoping import filter_by_scope
 
 from .choices import (
@@ -84,14 +84,7 @@ class Hazard(Located):
     channel = models.CharField(_("channel"), max_length=24, choices=HazardChannel.choices)
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
     found_by = models.CharField(_("found by"), max_length=100, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reported_by = user_ref(_("reported by"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=24,
@@ -218,13 +211,7 @@ class HazardTransition(models.Model):
         _("from status"), max_length=24, choices=HazardStatus.choices, blank=True
     )
     to_status = models.CharField(_("to status"), max_length=24, choices=HazardStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    actor = user_ref(_("acted by"), null=True)
     at = models.DateTimeField(_("acted at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
 
@@ -261,13 +248,7 @@ class HazardAttachment(models.Model):
     extension = models.CharField(_("extension"), max_length=10)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    uploaded_by = user_ref(_("uploaded by"), null=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -295,21 +276,9 @@ class SupervisionListing(models.Model):
     )
     listed_at = models.DateField(_("listed on"), default=local_today)
     deadline = models.DateField(_("supervision deadline"))
-    listed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("listed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    listed_by = user_ref(_("listed by"))
     delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
-    delisted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("delisted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    delisted_by = user_ref(_("delisted by"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -340,12 +309,7 @@ class DeadlineExtension(models.Model):
     old_deadline = models.DateField(_("old deadline"))
     new_deadline = models.DateField(_("requested deadline"))
     reason = models.TextField(_("reason"), max_length=2000)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_ref(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(
         _("decision"),
@@ -353,14 +317,7 @@ class DeadlineExtension(models.Model):
         choices=ExtensionStatus.choices,
         default=ExtensionStatus.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
 
@@ -431,14 +388,7 @@ class TipOff(Located):
         blank=True,
         related_name="tip_offs",
     )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    handled_by = user_ref(_("handled by"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     public_reply = models.TextField(
         _("reply to the reporter"),
@@ -507,14 +457,7 @@ class TipOffEvent(models.Model):
     kind = models.CharField(_("event"), max_length=20, choices=TipOffEventKind.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_ref(_("acted by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tip-off event")
@@ -534,12 +477,7 @@ class IdentityViewing(models.Model):
     reward = models.ForeignKey(
         "Reward", on_delete=models.CASCADE, null=True, blank=True, related_name="identity_viewings"
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("viewed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    viewer = user_ref(_("viewed by"))
     at = models.DateTimeField(_("viewed at"), default=timezone.now)
     client_address = models.CharField(_("from address"), max_length=64, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -704,35 +642,16 @@ class Reward(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RewardStatus.choices, default=RewardStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    proposed_by = user_ref(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
     claim_by = models.DateField(_("claim by"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     payee_sealed = models.TextField(blank=True, editable=False)  # crypto.seal({...})
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("paid by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    paid_by = user_ref(_("paid by"), null=True, blank=True)
     payout_reference = models.CharField(_("payout reference"), max_length=100, blank=True)
 
     objects = RewardQuerySet.as_manager()
@@ -782,21 +701,9 @@ class ExposureCase(models.Model):
     facts = models.TextField(_("facts"), max_length=5000)
     outcome = models.TextField(_("handling and outcome"), max_length=5000, blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = user_ref(_("published by"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawn by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    withdrawn_by = user_ref(_("withdrawn by"), null=True, blank=True)
 
     objects = ExposureQuerySet.as_manager()
     history = HistoricalRecords()

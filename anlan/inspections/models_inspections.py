@@ -3,12 +3,12 @@ them item by item, and plans that generate inspection tasks."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anlan.core.models import user_ref
 from anlan.core.scoping import filter_by_scope, scope_of
 
 
@@ -85,14 +85,7 @@ class ChecklistVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"), null=True, blank=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
     class Meta:
@@ -173,12 +166,7 @@ class Inspection(models.Model):
         default=InspectionStatus.DRAFT,
         editable=False,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     task = models.OneToOneField(
@@ -279,12 +267,7 @@ class InspectionPlan(models.Model):
     frequency = models.CharField(_("frequency"), max_length=10, choices=PlanFrequency.choices)
     starts_on = models.DateField(_("starts on"), default=timezone.localdate)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_ref(_("created by"))
 
     objects = InspectionPlanQuerySet.as_manager()
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anlan.core.models import user_ref
 from anlan.core.scoping import filter_by_scope
 
 from .choices import (
@@ -255,23 +255,9 @@ class Alarm(models.Model):
     raised_at = models.DateTimeField(_("raised at"), db_index=True)
     committed_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    acknowledged_by = user_ref(_("acknowledged by"), null=True, blank=True)
     disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
-    disposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("disposed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    disposed_by = user_ref(_("disposed by"), null=True, blank=True)
     cause = models.CharField(_("cause"), max_length=24, choices=DisposalCause.choices, blank=True)
     measures = models.TextField(_("measures taken"), max_length=2000, blank=True)
     attachment = models.FileField(

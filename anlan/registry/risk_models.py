@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.models import Located
+from anlan.core.models import Located, user_ref
 from anlan.core.validators import normalize_mobile, validate_mobile
 
 from .choices import (
@@ -244,13 +244,7 @@ class MeasureCheck(models.Model):
     )
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), default=timezone.now)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
+    done_by = user_ref(_("done by"), null=True)
     result = models.CharField(_("result"), max_length=8, choices=CheckResult.choices)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     photo = models.FileField(_("photo"), upload_to=check_photo_path, blank=True)
