@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -10,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from anlan.core.models import Located, user_ref
 from anlan.core.scoping import filter_by_scope
+from anlan.core.uploads import CheckedUpload
 
 from .choices import (
     DEADLINE_STATUSES,
@@ -229,7 +231,39 @@ def attachment_path(instance, filename: str) -> str:
     return f"hazards/{stamp:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
-class HazardAttachment(models.Model):
+class StoredFile(models.Model):
+    """A file checked by content (``core.uploads.CheckedUpload``) and what was learnt of it.
+    Subclasses declare ``file`` with their own storage path."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(_("extension"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def keep(self, upload: CheckedUpload) -> None:
+        """Fill in the metadata and store the content (the row is saved by the caller)."""
+        self.original_name, self.content_type = upload.name, upload.content_type
+        self.extension, self.size, self.sha256 = upload.extension, upload.size, upload.sha256
+        self.file.save(upload.name, ContentFile(upload.content), save=False)
+
+    def as_upload(self) -> CheckedUpload:
+        """The stored file again as a checked upload (to copy it elsewhere)."""
+        with self.file.open("rb") as handle:
+            content = handle.read()
+        return CheckedUpload(
+            name=self.original_name,
+            content=content,
+            content_type=self.content_type,
+            extension=self.extension,
+            sha256=self.sha256,
+        )
+
+
+class HazardAttachment(StoredFile):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -243,11 +277,6 @@ class HazardAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    extension = models.CharField(_("extension"), max_length=10)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = user_ref(_("uploaded by"), null=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
@@ -426,16 +455,11 @@ def tipoff_photo_path(instance, filename: str) -> str:
     return f"tipoffs/{stamp:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
-class TipOffPhoto(models.Model):
+class TipOffPhoto(StoredFile):
     tip_off = models.ForeignKey(
         TipOff, verbose_name=_("tip-off"), on_delete=models.CASCADE, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to=tipoff_photo_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    extension = models.CharField(_("extension"), max_length=10)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     from_reporter_recheck = models.BooleanField(default=False)
 
     class Meta:

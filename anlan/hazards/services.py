@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,17 +137,9 @@ def _attach(hazard, files: Iterable[CheckedUpload], *, kind, user, transition=No
     out = []
     for upload in files:
         attachment = HazardAttachment(
-            hazard=hazard,
-            transition=transition,
-            kind=kind,
-            original_name=upload.name,
-            content_type=upload.content_type,
-            extension=upload.extension,
-            size=upload.size,
-            sha256=upload.sha256,
-            uploaded_by=user,
+            hazard=hazard, transition=transition, kind=kind, uploaded_by=user
         )
-        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.keep(upload)
         attachment.save()
         out.append(attachment)
     return out
@@ -156,21 +147,7 @@ def _attach(hazard, files: Iterable[CheckedUpload], *, kind, user, transition=No
 
 def copy_attachment(hazard, source, *, user, kind) -> HazardAttachment:
     """Attach to ``hazard`` a copy of a file kept elsewhere (e.g. a tip-off's photo)."""
-    with source.file.open("rb") as handle:
-        content = handle.read()
-    attachment = HazardAttachment(
-        hazard=hazard,
-        kind=kind,
-        original_name=source.original_name,
-        content_type=source.content_type,
-        extension=source.extension,
-        size=source.size,
-        sha256=source.sha256,
-        uploaded_by=user,
-    )
-    attachment.file.save(source.original_name, ContentFile(content), save=False)
-    attachment.save()
-    return attachment
+    return _attach(hazard, [source.as_upload()], kind=kind, user=user)[0]
 
 
 def _required_reason(reason: str) -> str:

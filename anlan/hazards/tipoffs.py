@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -118,16 +117,8 @@ def _event(tip_off: TipOff, kind: str, *, note: str = "", actor=None) -> TipOffE
 
 def _save_photos(tip_off: TipOff, photos: Iterable[CheckedUpload], *, recheck=False) -> None:
     for upload in photos:
-        photo = TipOffPhoto(
-            tip_off=tip_off,
-            original_name=upload.name,
-            content_type=upload.content_type,
-            extension=upload.extension,
-            size=upload.size,
-            sha256=upload.sha256,
-            from_reporter_recheck=recheck,
-        )
-        photo.file.save(upload.name, ContentFile(upload.content), save=False)
+        photo = TipOffPhoto(tip_off=tip_off, from_reporter_recheck=recheck)
+        photo.keep(upload)
         photo.save()
 
 
