@@ -97,11 +97,19 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Overdue escalation")
     TIPOFF = "tipoff", _("Tip-off to handle")
     REWARD = "reward", _("Reward to decide or pay")
+    ALARM = "alarm", _("Monitoring alarm")
+    COMMITMENT = "commitment", _("Daily safety commitment")
+    DUTY = "duty", _("Duty check or patrol due")
+    SUPERVISION = "supervision", _("Strict-supervision list")
     OTHER = "other", _("Other")
 
 
 # Notifications that also go out by SMS (they need someone to act soon).
-URGENT_NOTIFICATION_KINDS = {NotificationKind.DEADLINE_REMINDER, NotificationKind.ESCALATION}
+URGENT_NOTIFICATION_KINDS = {
+    NotificationKind.DEADLINE_REMINDER,
+    NotificationKind.ESCALATION,
+    NotificationKind.ALARM,
+}
 
 
 class DeliveryChannel(models.TextChoices):
