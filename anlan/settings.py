@@ -381,6 +381,12 @@ ANLAN_ALARM_DISPOSE_MINUTES = env_minutes_by_level(
     "ANLAN_ALARM_DISPOSE_MINUTES", "urgent=60,warning=240,fault=480"
 )
 ANLAN_MONITORING_FAULT_HAZARD_MINUTES = env_int("ANLAN_MONITORING_FAULT_HAZARD_MINUTES", 240)
+# An alarm not acknowledged or not disposed by its deadline is "unhandled". From then on the
+# enterprise is told again every REPEAT minutes, and every STEP minutes the chain climbs one
+# level: enterprise, then county regulators, then city administrators (REFERENCE §4.3, local
+# practice; chemical parks are not modelled, so there is no park step).
+ANLAN_ALARM_ESCALATION_STEP_MINUTES = env_int("ANLAN_ALARM_ESCALATION_STEP_MINUTES", 30)
+ANLAN_ALARM_REPEAT_MINUTES = env_int("ANLAN_ALARM_REPEAT_MINUTES", 30)
 # Offline and data quality (REFERENCE §4.3, local practice): a sensor silent for more than
 # SENSOR_OFFLINE_MINUTES (a sensor may override it) or a gateway for more than
 # GATEWAY_OFFLINE_MINUTES is offline; a sensor is expected to send one reading every

@@ -140,7 +140,18 @@ class AlarmOut(Schema):
     measures: str
     cleared_at: dt.datetime | None
     overdue: bool
+    escalated_to: str
+    escalated_at: dt.datetime | None
+    attachment_url: str | None
     hazard_id: int | None
+
+    @staticmethod
+    def resolve_attachment_url(obj):
+        if not obj.attachment:
+            return None
+        from django.urls import reverse
+
+        return reverse("monitoring:alarm-attachment", args=[obj.pk])
 
     @staticmethod
     def resolve_tag(obj):

@@ -75,3 +75,14 @@ class DisposalCause(models.TextChoices):
     INSTRUMENT_FAULT = "instrument_fault", _("Instrument fault (仪表故障)")
     MAINTENANCE = "maintenance", _("Maintenance (检维修)")
     FALSE_ALARM = "false_alarm", _("False alarm (误报)")
+
+
+class EscalationLevel(models.TextChoices):
+    """How far up the chain an unhandled alarm has gone (never goes back down)."""
+
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COUNTY = "county", _("County regulators")
+    CITY = "city", _("City administrators")
+
+
+ESCALATION_ORDER = [EscalationLevel.ENTERPRISE, EscalationLevel.COUNTY, EscalationLevel.CITY]

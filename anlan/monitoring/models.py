@@ -29,6 +29,7 @@ from .choices import (
     AlarmLevel,
     AlarmStatus,
     DisposalCause,
+    EscalationLevel,
     SensorKind,
 )
 
@@ -265,6 +266,14 @@ class Alarm(models.Model):
     )
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     clear_value = models.FloatField(_("value at clearing"), null=True, blank=True)
+    escalated_to = models.CharField(
+        _("escalated to"),
+        max_length=12,
+        choices=EscalationLevel.choices,
+        blank=True,
+        help_text=_("How far up the chain this alarm went while unhandled."),
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     hazard = models.ForeignKey(
         "hazards.Hazard",
         verbose_name=_("candidate hazard"),

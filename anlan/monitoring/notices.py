@@ -1,6 +1,8 @@
-"""Who hears about alarms. Urgent alarms (HH, LL) go to the enterprise's users at once; an
-alarm not handled in time goes to them again and to the county regulators (as an escalation,
-so also by SMS). Further escalation to the city is not built yet (issue #5, remaining)."""
+"""Who hears about alarms. Urgent alarms (HH, LL) go to the enterprise's users at once (kind
+alarm, so also by SMS). An alarm not handled in time is "unhandled": the chain (see
+``services.check_alarm_deadlines``) tells the enterprise again every ANLAN_ALARM_REPEAT_MINUTES
+and climbs one level every ANLAN_ALARM_ESCALATION_STEP_MINUTES: enterprise, county regulators,
+city administrators."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from anlan.core import notify as core_notify
 from anlan.core.choices import ENTERPRISE_ROLES, NotificationKind, UserRole
 from anlan.core.models import User
 
+from .choices import EscalationLevel
 from .models import Alarm
 
 
@@ -33,6 +36,25 @@ def county_regulators(enterprise) -> list[User]:
     )
 
 
+def city_administrators(enterprise) -> list[User]:
+    prefix = enterprise.region.prefix
+    if len(prefix) < 4:
+        return []
+    return list(
+        User.objects.filter(is_active=True, role=UserRole.CITY_ADMIN, region__prefix=prefix[:4])
+    )
+
+
+def chain_recipients(enterprise, level: str) -> list[User]:
+    """Everyone told at this level of the chain: the levels below it stay on the list."""
+    people = enterprise_users(enterprise.pk)
+    if level in (EscalationLevel.COUNTY, EscalationLevel.CITY):
+        people += county_regulators(enterprise)
+    if level == EscalationLevel.CITY:
+        people += city_administrators(enterprise)
+    return people
+
+
 def _title(alarm: Alarm) -> str:
     return _("%(level)s alarm: %(tag)s %(name)s %(kind)s, value %(value)s %(unit)s") % {
         "level": alarm.get_level_display(),
@@ -50,24 +72,28 @@ def alarms_raised(alarm_ids: list[int]) -> None:
         for alarm in alarms:
             core_notify.notify(
                 recipients=enterprise_users(alarm.sensor.enterprise_id),
-                kind=NotificationKind.OTHER,
+                kind=NotificationKind.ALARM,
                 title=_title(alarm),
                 link=reverse("monitoring:alarm", args=[alarm.pk]),
                 dedup_key=f"alarm:{alarm.pk}:raised",
             )
 
 
-def alarm_overdue(alarm: Alarm, what: str) -> list:
+def alarm_unhandled(alarm: Alarm, *, missed: str, level: str, repeat: int) -> list:
+    """Tell the chain up to ``level`` that ``alarm`` missed its ``missed`` deadline
+    ("acknowledgement" or "disposal"); ``repeat`` counts the reminders, so each one is new."""
     enterprise = alarm.sensor.enterprise
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("Alarm not handled in time (%(what)s): %(title)s") % {
+        what = _("not acknowledged") if missed == "acknowledgement" else _("not disposed")
+        title = _("Alarm %(what)s in time, escalated to %(level)s: %(title)s") % {
             "what": what,
+            "level": EscalationLevel(level).label,
             "title": _title(alarm),
         }
         return core_notify.notify(
-            recipients=enterprise_users(enterprise.pk) + county_regulators(enterprise),
+            recipients=chain_recipients(enterprise, level),
             kind=NotificationKind.ESCALATION,
             title=title,
             link=reverse("monitoring:alarm", args=[alarm.pk]),
-            dedup_key=f"alarm:{alarm.pk}:overdue:{what}",
+            dedup_key=f"alarm:{alarm.pk}:unhandled:{missed}:{repeat}",
         )

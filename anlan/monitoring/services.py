@@ -19,7 +19,7 @@ from anlan.core.choices import ENTERPRISE_ROLES, REGION_ROLES
 from anlan.core.scoping import scope_of
 
 from . import notices
-from .choices import DisposalCause
+from .choices import ESCALATION_ORDER, DisposalCause
 from .models import Alarm, Gateway, Sensor
 
 SENSOR_FIELDS = (
@@ -165,25 +165,58 @@ ART14_CLAUSE = "gm2023-14-1"
 @dataclass
 class DeadlineRun:
     notified: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
     hazards: list[str] = field(default_factory=list)
 
 
+def unhandled_since(alarm: Alarm, now: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """Which deadline the alarm has missed and since when, or None while it is on time.
+    Not acknowledged by its acknowledgement deadline counts first; once acknowledged, only
+    the disposal deadline matters."""
+    if alarm.disposed_at is not None:
+        return None
+    if alarm.acknowledged_at is None and now > ack_deadline(alarm):
+        return "acknowledgement", ack_deadline(alarm)
+    if now > dispose_deadline(alarm):
+        return "disposal", dispose_deadline(alarm)
+    return None
+
+
+def escalation_level(alarm: Alarm, since: dt.datetime, now: dt.datetime) -> str:
+    """One level per ANLAN_ALARM_ESCALATION_STEP_MINUTES unhandled; never back down."""
+    step = dt.timedelta(minutes=max(1, settings.ANLAN_ALARM_ESCALATION_STEP_MINUTES))
+    reached = min(int((now - since) / step), len(ESCALATION_ORDER) - 1)
+    if alarm.escalated_to:
+        reached = max(reached, ESCALATION_ORDER.index(alarm.escalated_to))
+    return ESCALATION_ORDER[reached]
+
+
 def check_alarm_deadlines(now: dt.datetime | None = None) -> DeadlineRun:
-    """The periodic job. Idempotent: notifications carry a de-duplication key, and an alarm
-    opens at most one candidate hazard (``Alarm.hazard``)."""
+    """The periodic job. Idempotent: notifications carry a de-duplication key (one per repeat
+    period), the escalation level only rises, and an alarm opens at most one candidate
+    hazard (``Alarm.hazard``)."""
     now = now or timezone.now()
     run = DeadlineRun()
     open_alarms = Alarm.objects.filter(disposed_at__isnull=True).select_related(
         "sensor__enterprise__region"
     )
+    repeat = dt.timedelta(minutes=max(1, settings.ANLAN_ALARM_REPEAT_MINUTES))
     for alarm in open_alarms.order_by("raised_at"):
-        if alarm.acknowledged_at is None and now > ack_deadline(alarm):
-            if notices.alarm_overdue(alarm, "acknowledgement"):
-                run.notified.append(alarm.pk)
-        if now > dispose_deadline(alarm):
-            notices.alarm_overdue(alarm, "disposal")
-            if alarm.hazard_id is None:
-                run.hazards.append(_open_candidate(alarm, reason="overdue").code)
+        missed = unhandled_since(alarm, now)
+        if missed is None:
+            continue
+        what, since = missed
+        level = escalation_level(alarm, since, now)
+        if level != alarm.escalated_to:
+            Alarm.objects.filter(pk=alarm.pk).update(escalated_to=level, escalated_at=now)
+            alarm.escalated_to, alarm.escalated_at = level, now
+            run.escalated.append(alarm.pk)
+        if notices.alarm_unhandled(
+            alarm, missed=what, level=level, repeat=int((now - since) / repeat)
+        ):
+            run.notified.append(alarm.pk)
+        if now > dispose_deadline(alarm) and alarm.hazard_id is None:
+            run.hazards.append(_open_candidate(alarm, reason="overdue").code)
     limit = dt.timedelta(minutes=settings.ANLAN_MONITORING_FAULT_HAZARD_MINUTES)
     faults = Alarm.objects.filter(
         cleared_at__isnull=True,

@@ -4,10 +4,12 @@ registry, and an enterprise's monitoring page with trend charts. Every look-up g
 
 from __future__ import annotations
 
+import filetype
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -37,6 +39,23 @@ def board(request):
 @login_required
 def board_rows(request):
     return render(request, "monitoring/_board_rows.html", {"alarms": _board_alarms(request.user)})
+
+
+@login_required
+def alarm_attachment(request, pk: int):
+    """The disposal's evidence, to those who may see the alarm."""
+    alarm = get_object_or_404(Alarm.objects.visible_to(request.user), pk=pk)
+    if not alarm.attachment:
+        raise Http404
+    kind = filetype.guess(alarm.attachment.open("rb").read(261))
+    alarm.attachment.seek(0)
+    content_type = kind.mime if kind else "application/octet-stream"
+    return FileResponse(
+        alarm.attachment,
+        content_type=content_type,
+        filename=alarm.attachment.name.rsplit("/", 1)[-1],
+        as_attachment=content_type == "application/pdf",
+    )
 
 
 @login_required

@@ -193,3 +193,83 @@ def test_cli_gateway_and_ingest(lingshi_mine, tmp_path, capsys):
     call_command("monitor", "ingest", str(path), "--gateway", "cli-gw")
     out = capsys.readouterr().out
     assert "accepted 1" in out and "unknown_sensor" in out
+
+
+@pytest.fixture
+def city_admin(lingshi_mine):
+    from anlan.core.models import Region
+
+    city = Region.objects.get(prefix=lingshi_mine.region.prefix[:4])
+    return make_user("city-admin-x", UserRole.CITY_ADMIN, region=city)
+
+
+@pytest.mark.django_db
+def test_unhandled_alarm_climbs_from_enterprise_to_county_to_city_and_repeats(
+    gateway, level_sensor, manager, lingshi_regulator, city_admin, settings
+):
+    settings.ANLAN_ALARM_ACK_MINUTES = {"urgent": 10, "warning": 30, "fault": 60}
+    settings.ANLAN_ALARM_DISPOSE_MINUTES = {"urgent": 600, "warning": 600, "fault": 600}
+    settings.ANLAN_ALARM_ESCALATION_STEP_MINUTES = 30
+    settings.ANLAN_ALARM_REPEAT_MINUTES = 15
+    raise_alarm(gateway)  # H then HH at once: HH is the urgent one, acknowledged within 10 min
+    hh = Alarm.objects.get(kind="hh")
+
+    def run_at(minutes):
+        with time_machine.travel(T0 + dt.timedelta(minutes=minutes)):
+            services.check_alarm_deadlines()
+            services.check_alarm_deadlines()  # twice: nothing more is sent
+        hh.refresh_from_db()
+
+    def _told(user, **filters):  # about the HH alarm (the H alarm has its own, slower chain)
+        return Notification.objects.filter(
+            recipient=user, link=f"/monitoring/alarms/{hh.pk}/", **filters
+        ).count()
+
+    run_at(9)
+    assert hh.escalated_to == "" and _told(manager, kind="escalation") == 0
+    run_at(11)  # missed the acknowledgement: the enterprise is told again
+    assert hh.escalated_to == "enterprise"
+    assert _told(manager, kind="escalation") == 1 and _told(lingshi_regulator) == 0
+    run_at(27)  # a repeat 15 minutes later, still the enterprise only
+    assert _told(manager, kind="escalation") == 2 and _told(lingshi_regulator) == 0
+    run_at(41)  # 30 minutes unhandled: the county
+    assert hh.escalated_to == "county"
+    assert _told(lingshi_regulator, kind="escalation") == 1 and _told(city_admin) == 0
+    run_at(71)  # 60 minutes: the city
+    assert hh.escalated_to == "city"
+    assert _told(city_admin, kind="escalation") == 1
+    title = Notification.objects.filter(recipient=city_admin, kind="escalation").first().title
+    assert "未按时确认" in title and "市级" in title and "LT-101" in title
+    client = Client()
+    client.force_login(manager)
+    page = client.get(f"/monitoring/alarms/{hh.pk}/").content.decode()
+    assert "已升级至" in page and "市级" in page
+    # Acknowledged now, the chain stops asking about acknowledgement and never steps down.
+    services.acknowledge(alarm=hh, user=manager)
+    run_at(100)
+    assert hh.escalated_to == "city"
+    assert _told(city_admin, kind="escalation") == 1
+
+
+@pytest.mark.django_db
+def test_disposal_evidence_is_shown_to_those_who_see_the_alarm(
+    gateway, level_sensor, manager, yanhu_regulator, lingshi_regulator
+):
+    from anlan.core.uploads import check_upload
+    from tests.hazards.conftest import jpeg_bytes
+
+    alarm = raise_alarm(gateway)
+    upload = check_upload(jpeg_bytes(), "现场.jpg")
+    services.dispose(
+        alarm=alarm, user=manager, cause="genuine", measures="关闭进料阀", attachment=upload
+    )
+    client = Client()
+    client.force_login(lingshi_regulator)
+    page = client.get(f"/monitoring/alarms/{alarm.pk}/").content.decode()
+    assert "附件" in page or "证据" in page
+    response = client.get(f"/monitoring/alarms/{alarm.pk}/attachment/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    api = client.get(f"/api/monitoring/alarms/{alarm.pk}")
+    assert api.json()["attachment_url"] == f"/monitoring/alarms/{alarm.pk}/attachment/"
+    client.force_login(yanhu_regulator)
+    assert client.get(f"/monitoring/alarms/{alarm.pk}/attachment/").status_code == 404
