@@ -78,7 +78,8 @@ class Command(BaseCommand):
         elif action == "check":
             run = services.check_alarm_deadlines()
             self.stdout.write(
-                f"overdue notices for {len(run.notified)} alarms; candidate hazards: "
+                f"unhandled-alarm notices for {len(run.notified)} alarms, "
+                f"{len(run.escalated)} escalated a level; candidate hazards: "
                 f"{', '.join(run.hazards) or 'none'}"
             )
         elif action == "offline":
