@@ -30,6 +30,7 @@ anlan monitor ingest F.csv --gateway CODE   ingest tag,ts,value lines as that ga
 anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token once
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
+anlan monitor quality [--day D] [--xlsx F]   data quality and offline now, by county
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
 anlan manage ...                 any Django management command
 """

@@ -347,3 +347,38 @@ def daily_quality(request, day: dt.date | None = None, enterprise: int | None = 
         sensors = sensors.filter(enterprise=scoped)
     day = day or timezone.localdate()
     return [q.as_dict() for q in offline.daily_quality(day=day, sensors=sensors)]
+
+
+class CountyQualityOut(Schema):
+    county_prefix: str
+    county: str
+    enterprises: int
+    sensors: int
+    connected: int
+    readings: int
+    expected: int
+    connection_rate: float | None
+    online_rate: float | None
+    completeness: float | None
+    timeliness: float | None
+    gateways_offline: int
+    sensors_offline: int
+    enterprises_offline: int
+
+
+@router.get(
+    "/quality/counties",
+    response=list[CountyQualityOut],
+    summary="Per county and day: the four rates, and gateways and points offline now",
+)
+def county_quality(request, day: dt.date | None = None):
+    """The per-enterprise rates of ``/quality`` summed per county (6-digit region code) over
+    the enterprises the user sees, with the offline episodes open now."""
+    from . import offline
+    from .models import OfflineEpisode
+
+    rates = offline.daily_quality(
+        day=day or timezone.localdate(), sensors=Sensor.objects.visible_to(request.user)
+    )
+    counties = offline.by_county(rates, OfflineEpisode.objects.visible_to(request.user).open())
+    return [offline.county_dict(c) for c in counties]

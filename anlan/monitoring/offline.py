@@ -284,3 +284,152 @@ def daily_quality(*, day: dt.date, sensors, now: dt.datetime | None = None) -> l
         q = result[row["enterprise_id"]]
         q.batch_readings, q.batch_timely = row["n"] or 0, row["timely"] or 0
     return list(result.values())
+
+
+# ---------------------------------------------------------------- overview by county
+
+
+@dataclass
+class CountyQuality(Quality):
+    """The same four rates summed over a county's enterprises, plus what is offline now."""
+
+    enterprises: int = 0
+    gateways_offline: int = 0
+    sensors_offline: int = 0
+    enterprises_offline: int = 0
+
+
+def by_county(rates: list[Quality], episodes) -> list[CountyQuality]:
+    """Roll per-enterprise ``rates`` up to counties (6-digit region prefix); ``episodes`` are
+    the open offline episodes already scoped to the user. Counties with neither sensors nor
+    anything offline are left out."""
+    from anlan.core.models import Region
+    from anlan.registry.models import Enterprise
+
+    episodes = list(episodes.values_list("enterprise_id", "gateway_id", "sensor_id"))
+    enterprise_ids = {q.enterprise_id for q in rates} | {e[0] for e in episodes}
+    county_of = {
+        pk: prefix[:6]
+        for pk, prefix in Enterprise.objects.filter(pk__in=enterprise_ids).values_list(
+            "pk", "region__prefix"
+        )
+    }
+    names = dict(
+        Region.objects.filter(prefix__in=set(county_of.values())).values_list("prefix", "name")
+    )
+    counties: dict[str, CountyQuality] = {}
+
+    def county(enterprise_id: int) -> CountyQuality:
+        prefix = county_of[enterprise_id]
+        if prefix not in counties:
+            counties[prefix] = CountyQuality(0, names.get(prefix, prefix))
+            counties[prefix].prefix = prefix
+        return counties[prefix]
+
+    for q in rates:
+        c = county(q.enterprise_id)
+        c.enterprises += 1
+        for name in (
+            "sensors",
+            "connected",
+            "readings",
+            "expected",
+            "counted",
+            "online_sum",
+            "batch_readings",
+            "batch_timely",
+        ):
+            setattr(c, name, getattr(c, name) + getattr(q, name))
+    offline_enterprises: dict[str, set] = {}
+    for enterprise_id, _gateway_id, sensor_id in episodes:
+        c = county(enterprise_id)
+        if sensor_id:
+            c.sensors_offline += 1
+        else:
+            c.gateways_offline += 1
+            offline_enterprises.setdefault(c.prefix, set()).add(enterprise_id)
+    for prefix, ids in offline_enterprises.items():
+        counties[prefix].enterprises_offline = len(ids)
+    return sorted(counties.values(), key=lambda c: c.prefix)
+
+
+def county_dict(c: CountyQuality) -> dict:
+    data = c.as_dict()
+    del data["enterprise_id"], data["enterprise"]
+    return {
+        "county_prefix": c.prefix,
+        "county": c.enterprise_name,
+        "enterprises": c.enterprises,
+        **data,
+        "gateways_offline": c.gateways_offline,
+        "sensors_offline": c.sensors_offline,
+        "enterprises_offline": c.enterprises_offline,
+    }
+
+
+def quality_workbook(day: dt.date, counties: list[CountyQuality], rates: list[Quality]) -> bytes:
+    """离线与数据质量 as Excel: one sheet by county, one by enterprise; rates in per cent."""
+    import io
+
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+
+    from anlan.core.excel import Column, style_header
+
+    def pct(value):
+        return None if value is None else round(value * 100, 1)
+
+    rate_columns = [
+        Column("connection", _("Connection rate (%)"), 12),
+        Column("online", _("Online rate (%)"), 12),
+        Column("completeness", _("Completeness (%)"), 12),
+        Column("timeliness", _("Timeliness (%)"), 12),
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("By county")[:31]
+    columns = [
+        Column("county", _("County"), 16),
+        Column("enterprises", _("Enterprises"), 10),
+        Column("sensors", _("Points"), 10),
+        *rate_columns,
+        Column("gateways_offline", _("Gateways offline now"), 12),
+        Column("sensors_offline", _("Points offline now"), 12),
+    ]
+    ws.append([str(c.header) for c in columns])
+    style_header(ws, columns)
+    for c in counties:
+        ws.append(
+            [
+                c.enterprise_name,
+                c.enterprises,
+                c.sensors,
+                pct(c.connection_rate),
+                pct(c.online_rate),
+                pct(c.completeness),
+                pct(c.timeliness),
+                c.gateways_offline,
+                c.sensors_offline,
+            ]
+        )
+    ws = wb.create_sheet(_("By enterprise")[:31])
+    columns = [Column("enterprise", _("Enterprise"), 30), Column("sensors", _("Points"), 10)]
+    columns += rate_columns
+    ws.append([str(c.header) for c in columns])
+    style_header(ws, columns)
+    for q in rates:
+        ws.append(
+            [
+                q.enterprise_name,
+                q.sensors,
+                pct(q.connection_rate),
+                pct(q.online_rate),
+                pct(q.completeness),
+                pct(q.timeliness),
+            ]
+        )
+    ws = wb.create_sheet(_("Notes")[:31])
+    ws.append([_("Day"), day.isoformat()])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -191,8 +191,26 @@ def offline_quality(request):
         .order_by("started_at", "pk")[:500]
     )
     rates = offline.daily_quality(day=day, sensors=Sensor.objects.visible_to(request.user))
+    counties = offline.by_county(rates, OfflineEpisode.objects.visible_to(request.user).open())
+    if request.GET.get("format") == "xlsx":
+        from anlan.core.downloads import xlsx_response
+
+        return xlsx_response(offline.quality_workbook(day, counties, rates), "data-quality")
+    chart = {
+        "counties": [c.enterprise_name for c in counties],
+        "online": [c.percents()["online"] for c in counties],
+        "completeness": [c.percents()["completeness"] for c in counties],
+        "gateways_offline": [c.gateways_offline for c in counties],
+    }
     return render(
         request,
         "monitoring/offline.html",
-        {"episodes": episodes, "rates": rates, "day": day, "today": today},
+        {
+            "episodes": episodes,
+            "rates": rates,
+            "counties": counties,
+            "chart": chart,
+            "day": day,
+            "today": today,
+        },
     )

@@ -191,3 +191,43 @@ def test_county_regulator_sees_own_county_only(
         page = other.get("/monitoring/offline/")
     assert page.status_code == 200
     assert "LT-101" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_overview_by_county_sums_the_rates_and_counts_what_is_offline_now(
+    gateway, registered_before, lingshi_regulator, yanhu_regulator, tmp_path
+):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    send(gateway, "LT-101", T0)
+    check_at(T0 + minutes(11))  # the gateway and the point fall silent
+    day = T0.astimezone(SHANGHAI).date().isoformat()
+    city = Client()
+    city.force_login(lingshi_regulator)
+    with time_machine.travel(T0 + minutes(20), tick=False):
+        counties = city.get(f"/api/monitoring/quality/counties?day={day}").json()
+        page = city.get(f"/monitoring/offline/?day={day}").content.decode()
+        workbook = city.get(f"/monitoring/offline/?day={day}&format=xlsx")
+        out = io.StringIO()
+        call_command(
+            "monitor", "quality", "--day", day, "--xlsx", str(tmp_path / "q.xlsx"), stdout=out
+        )
+    [county] = counties
+    assert county["county_prefix"] == gateway.enterprise.region.prefix[:6]
+    assert (county["enterprises"], county["sensors"], county["connected"]) == (1, 1, 1)
+    assert (county["gateways_offline"], county["sensors_offline"]) == (1, 1)
+    assert county["enterprises_offline"] == 1
+    assert "按县（市、区）汇总" in page and "当前离线网关" in page
+    assert "county-chart-data" in page
+    sheet = load_workbook(io.BytesIO(workbook.content))["按县汇总"]
+    assert sheet.cell(row=2, column=1).value == county["county"]
+    assert sheet.cell(row=2, column=8).value == 1
+    assert county["county"] in out.getvalue() and (tmp_path / "q.xlsx").exists()
+
+    other = Client()
+    other.force_login(yanhu_regulator)
+    with time_machine.travel(T0 + minutes(20), tick=False):
+        assert other.get(f"/api/monitoring/quality/counties?day={day}").json() == []

@@ -28,6 +28,12 @@ class Command(BaseCommand):
         sub.add_parser("rollup", help="compute the per-minute rollups due now")
         sub.add_parser("check", help="alarm deadlines: overdue notices, candidate hazards")
         sub.add_parser("offline", help="open offline episodes for silent sensors and gateways")
+        quality = sub.add_parser(
+            "quality", help="data quality and offline now, by county (and by enterprise)"
+        )
+        quality.add_argument("--day", help="local date YYYY-MM-DD (default today)")
+        quality.add_argument("--enterprises", action="store_true", help="also per enterprise")
+        quality.add_argument("--xlsx", help="also write the Excel workbook to this file")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -87,3 +93,70 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"offline episodes opened: {len(run.gateways)} gateways, {len(run.sensors)} sensors"
             )
+        elif action == "quality":
+            self._quality(options)
+
+    def _quality(self, options):
+        import datetime as dt
+
+        from django.utils import timezone
+        from rich.console import Console
+        from rich.table import Table
+
+        from anlan.monitoring.models import OfflineEpisode, Sensor
+
+        try:
+            day = dt.date.fromisoformat(options["day"]) if options["day"] else None
+        except ValueError:
+            raise CommandError("--day: use the form YYYY-MM-DD.") from None
+        day = day or timezone.localdate()
+        rates = offline.daily_quality(day=day, sensors=Sensor.objects.all())
+        counties = offline.by_county(rates, OfflineEpisode.objects.open())
+
+        def pct(value):
+            return "—" if value is None else f"{value * 100:.1f}%"
+
+        console = Console(file=self.stdout, width=120)
+        table = Table(title=f"Data quality by county, {day}")
+        for header in (
+            "county",
+            "enterprises",
+            "points",
+            "connection",
+            "online",
+            "completeness",
+            "timeliness",
+            "gateways offline",
+            "points offline",
+        ):
+            table.add_column(header)
+        for c in counties:
+            table.add_row(
+                c.enterprise_name,
+                str(c.enterprises),
+                str(c.sensors),
+                pct(c.connection_rate),
+                pct(c.online_rate),
+                pct(c.completeness),
+                pct(c.timeliness),
+                str(c.gateways_offline),
+                str(c.sensors_offline),
+            )
+        console.print(table)
+        if options["enterprises"]:
+            table = Table(title=f"Data quality by enterprise, {day}")
+            for header in ("enterprise", "points", "connection", "online", "complete", "timely"):
+                table.add_column(header)
+            for q in rates:
+                table.add_row(
+                    q.enterprise_name,
+                    str(q.sensors),
+                    pct(q.connection_rate),
+                    pct(q.online_rate),
+                    pct(q.completeness),
+                    pct(q.timeliness),
+                )
+            console.print(table)
+        if options["xlsx"]:
+            Path(options["xlsx"]).write_bytes(offline.quality_workbook(day, counties, rates))
+            self.stdout.write(f"written {options['xlsx']}")
