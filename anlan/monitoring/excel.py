@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from anlan.core.excel import Column, style_header
 from anlan.registry.excel import LedgerFileError, read_workbook
+from anlan.registry.models import HazardSource
 
 from . import services
 from .choices import SensorKind
@@ -37,8 +39,29 @@ COLUMNS = (
     Column("deadband", gettext_lazy("deadband"), 8),
     Column("debounce_seconds", gettext_lazy("debounce delay (seconds)"), 10),
     Column("safety_critical", gettext_lazy("safety-critical device"), 10),
+    # Per-sensor overrides: left untouched on update when the sheet has no such column.
+    Column("wire_break_value", gettext_lazy("wire-break value"), 10),
+    Column("offline_minutes", gettext_lazy("offline after (minutes)"), 10),
+    Column("expected_interval_seconds", gettext_lazy("expected interval (seconds)"), 10),
+    Column("hazard_source", gettext_lazy("major hazard source"), 20),
 )
-NUMBERS = {"range_min", "range_max", "limit_ll", "limit_l", "limit_h", "limit_hh", "deadband"}
+OPTIONAL_COLUMNS = {
+    "wire_break_value",
+    "offline_minutes",
+    "expected_interval_seconds",
+    "hazard_source",
+}
+NUMBERS = {
+    "range_min",
+    "range_max",
+    "limit_ll",
+    "limit_l",
+    "limit_h",
+    "limit_hh",
+    "deadband",
+    "wire_break_value",
+}
+WHOLE_OR_EMPTY = {"offline_minutes", "expected_interval_seconds"}
 YES = {"是", "yes", "y", "true", "1", "√", "✓"}
 NO = {"否", "no", "n", "false", "0", ""}
 
@@ -120,6 +143,8 @@ def import_sensors(data: bytes, *, user) -> SensorImport:
             continue
         clean, errors = {}, []
         for column in COLUMNS:
+            if column.key in OPTIONAL_COLUMNS and column.key not in keys:
+                continue
             raw = values.get(column.key)
             text = "" if raw is None else str(raw).strip()
             if column.required and not text:
@@ -145,6 +170,17 @@ def import_sensors(data: bytes, *, user) -> SensorImport:
                     clean[column.key] = float(text)
                 except ValueError:
                     errors.append((column.key, _("“%(value)s” is not a number.") % {"value": text}))
+            elif column.key in WHOLE_OR_EMPTY:
+                try:
+                    clean[column.key] = int(float(text)) if text else None
+                    if clean[column.key] is not None and clean[column.key] < 1:
+                        raise ValueError
+                except ValueError:
+                    errors.append(
+                        (column.key, _("Give a whole number, 1 or more, or leave empty."))
+                    )
+            elif column.key == "hazard_source":
+                clean[column.key] = text  # matched against the gateway's enterprise below
             elif column.key == "debounce_seconds":
                 try:
                     clean[column.key] = int(float(text)) if text else 0
@@ -161,6 +197,24 @@ def import_sensors(data: bytes, *, user) -> SensorImport:
                     errors.append((column.key, _("Answer 是 or 否.")))
             else:
                 clean[column.key] = text
+        if clean.get("hazard_source") and clean.get("gateway") is not None:
+            text = clean["hazard_source"]
+            source = (
+                HazardSource.objects.filter(enterprise=clean["gateway"].enterprise)
+                .filter(Q(code=text) | Q(name=text))
+                .first()
+            )
+            if source is None:
+                errors.append(
+                    (
+                        "hazard_source",
+                        _("The gateway's enterprise has no major hazard source “%(value)s”.")
+                        % {"value": text},
+                    )
+                )
+            clean["hazard_source"] = source
+        elif "hazard_source" in clean:
+            clean["hazard_source"] = None
         key = (values.get("gateway"), values.get("tag"))
         if key in seen:
             errors.append(("tag", _("This point code appears twice for the gateway.")))

@@ -156,9 +156,61 @@ def test_page_api_and_cli(client, lingshi_regulator, gateway, tmp_path):
         )
     template_path = tmp_path / "t.xlsx"
     call_command("monitor_sensors", str(template_path), "--template", stdout=io.StringIO())
-    assert load_workbook(template_path).active.max_column == len(HEADER)
+    assert load_workbook(template_path).active.max_column == len(HEADER) + 4  # + overrides
 
 
 def test_template_lists_the_kinds():
     assert load_workbook(io.BytesIO(template())).active.data_validations.dataValidation
     make_user("x", UserRole.COUNTY_REGULATOR, region=region(YANHU))
+
+
+def test_per_sensor_overrides_and_hazard_source_come_from_their_columns(lingshi_regulator, gateway):
+    from anlan.registry.models import HazardSource
+    from tests.factories import PersonFactory
+
+    people = [PersonFactory(enterprise=gateway.enterprise) for _ in range(3)]
+    HazardSource.objects.create(
+        enterprise=gateway.enterprise,
+        name="液氨罐区",
+        code="HS-01",
+        level=2,
+        principal=people[0],
+        technical_lead=people[1],
+        operations_lead=people[2],
+    )
+    extra = ["断线值", "离线判定（分钟）", "应收间隔（秒）", "重大危险源"]
+    row = [gateway.code, "LT-301", "液氨储罐液位", "液位", "m", 0, 20, 1, 2, 15, 18, 0.5, 0, "是"]
+
+    def sheet(*cells):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(HEADER + extra)
+        ws.append(row + list(cells))
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+    report = import_sensors(sheet(-1, 15, 10, "HS-01"), user=lingshi_regulator)
+    assert report.ok and report.created == 1
+    sensor = Sensor.objects.get(tag="LT-301")
+    assert (sensor.wire_break_value, sensor.offline_minutes, sensor.expected_interval_seconds) == (
+        -1,
+        15,
+        10,
+    )
+    assert sensor.hazard_source.name == "液氨罐区"
+
+    # A sheet without those columns leaves them as they are.
+    assert import_sensors(workbook([row]), user=lingshi_regulator).updated == 1
+    sensor.refresh_from_db()
+    assert sensor.offline_minutes == 15 and sensor.hazard_source is not None
+
+    bad = import_sensors(sheet("", 0, "x", "不存在的罐区"), user=lingshi_regulator)
+    assert {(r, c) for r, c, _reason in bad.errors} == {
+        (2, "离线判定（分钟）"),
+        (2, "应收间隔（秒）"),
+        (2, "重大危险源"),
+    }
+    assert any("不存在的罐区" in reason for _r, _c, reason in bad.errors)
+    sensor.refresh_from_db()
+    assert sensor.offline_minutes == 15  # nothing saved
