@@ -273,3 +273,20 @@ def test_disposal_evidence_is_shown_to_those_who_see_the_alarm(
     assert api.json()["attachment_url"] == f"/monitoring/alarms/{alarm.pk}/attachment/"
     client.force_login(yanhu_regulator)
     assert client.get(f"/monitoring/alarms/{alarm.pk}/attachment/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_board_polling_is_not_modified_until_an_alarm_changes(gateway, level_sensor, manager):
+    client = Client()
+    client.force_login(manager)
+    first = client.get("/monitoring/board/rows/")
+    assert first.status_code == 200 and b"no-alarms" in first.content
+    etag = first["ETag"]
+    assert client.get("/monitoring/board/rows/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    alarm = raise_alarm(gateway)
+    changed = client.get("/monitoring/board/rows/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and b"LT-101" in changed.content
+    etag = changed["ETag"]
+    services.acknowledge(alarm=alarm, user=manager)
+    acked = client.get("/monitoring/board/rows/", HTTP_IF_NONE_MATCH=etag)
+    assert acked.status_code == 200 and "已确认" in acked.content.decode()
