@@ -31,6 +31,8 @@ anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token on
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan duties generate [--date D]             this period's 包保 checks; report missed ones
+anlan supervision strict-list [--date D] [--compute] [--user NAME]   the strict-supervision list
 anlan manage ...                 any Django management command
 """
 
@@ -67,6 +69,8 @@ ALIASES = {
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
     ("monitor",): ["monitor"],
+    ("duties", "generate"): ["duties", "generate"],
+    ("supervision", "strict-list"): ["strict_list"],
     ("manage",): [],
 }
 
