@@ -86,6 +86,7 @@ from anlan.monitoring.api import router as monitoring_router  # noqa: E402
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
+from anlan.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/enterprises", registry_router)
@@ -100,3 +101,4 @@ api.add_router("/stats", reports_router)
 api.add_router("/quarterly-reports", quarterly_router)
 api.add_router("/standards", standards_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/supervision", supervision_router)

@@ -32,6 +32,8 @@ anlan monitor purge                          delete readings past their retentio
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor quality [--day D] [--xlsx F]   data quality and offline now, by county
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan duties generate [--date D]             this period's 包保 checks; report missed ones
+anlan supervision strict-list [--date D] [--compute] [--user NAME]   the strict-supervision list
 anlan manage ...                 any Django management command
 """
 
@@ -68,6 +70,8 @@ ALIASES = {
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
     ("monitor",): ["monitor"],
+    ("duties", "generate"): ["duties", "generate"],
+    ("supervision", "strict-list"): ["strict_list"],
     ("manage",): [],
 }
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anlan.portal",
     "anlan.inspections",
     "anlan.monitoring",
+    "anlan.supervision",
 ]
 
 MIDDLEWARE = [
@@ -398,3 +399,48 @@ ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS = env_int(
     "ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS", 60
 )
 ANLAN_MONITORING_TIMELY_SECONDS = env_int("ANLAN_MONITORING_TIMELY_SECONDS", 60)
+
+
+def env_guarantee_periods(name: str, default: str) -> dict[str, str]:
+    """``operations=week,technical=quarter,principal=quarter`` → {"operations": "week", ...}.
+    The 包保 rule's minimum is a weekly check by the operations lead and a quarterly one by the
+    technical lead; a more frequent schedule is allowed, a less frequent one is refused."""
+    raw = env_str(name, default) or default
+    allowed = ("week", "month", "quarter")
+    periods = dict(item.split("=", 1) for item in default.split(","))
+    try:
+        given = dict(item.split("=", 1) for item in raw.split(",") if item.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must look like operations=week,technical=quarter,principal=quarter"
+        ) from exc
+    for role, period in given.items():
+        role, period = role.strip(), period.strip()
+        if role not in periods or period not in allowed:
+            raise ImproperlyConfigured(
+                f"{name}: roles are operations, technical, principal and periods "
+                f"week, month, quarter, not {role}={period}"
+            )
+        periods[role] = period
+    minimum = {"operations": "week", "technical": "quarter", "principal": "quarter"}
+    for role, longest in minimum.items():
+        if allowed.index(periods[role]) > allowed.index(longest):
+            raise ImproperlyConfigured(f"{name}: the {role} check must be at least {longest}ly")
+    return periods
+
+
+# 包保 duty checks (issue #5, REFERENCE §4.5): the period of each responsible person's check.
+# Operations weekly and technical quarterly are the rule's minimum; the principal's period is
+# local practice (as configured). The daily job that creates the current period's checks and
+# reports missed ones runs at GUARANTEE_JOB_HOUR (local time).
+ANLAN_GUARANTEE_PERIODS = env_guarantee_periods(
+    "ANLAN_GUARANTEE_PERIODS", "operations=week,technical=quarter,principal=quarter"
+)
+ANLAN_GUARANTEE_JOB_HOUR = env_int("ANLAN_GUARANTEE_JOB_HOUR", 6)
+# Strict-supervision list (从严监管名单), computed daily at STRICT_LIST_HOUR (local), after the
+# commitment deadline. A gateway (or a safety-critical sensor) offline for at least
+# STRICT_OFFLINE_MINUTES within a day puts its enterprise on the list. STRICT_LIST_PROVIDERS
+# adds reason providers: comma-separated ``code=dotted.path.to.function``.
+ANLAN_STRICT_LIST_HOUR = env_int("ANLAN_STRICT_LIST_HOUR", 10)
+ANLAN_STRICT_OFFLINE_MINUTES = env_int("ANLAN_STRICT_OFFLINE_MINUTES", 60)
+ANLAN_STRICT_LIST_PROVIDERS = env_list("ANLAN_STRICT_LIST_PROVIDERS", "")

@@ -64,6 +64,10 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "monitoring:board",
             "monitoring:board-rows",
             "monitoring:sensors",
+            "supervision:checks",
+            "supervision:checks-export",
+            "supervision:strict-list",
+            "supervision:strict-export",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         for tip_off in TipOff.objects.visible_to(user)[:3]:
