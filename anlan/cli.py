@@ -1,6 +1,6 @@
 """The ``anlan`` command: friendly names for the management commands.
 
-anlan demo                       migrate, load the demo data and serve it
+anlan demo [--no-simulator]      migrate, load the demo data and serve it
 anlan serve [ADDR:PORT]          serve the site (development server)
 anlan migrate                    apply database migrations
 anlan createadmin                create a system administrator
@@ -31,6 +31,8 @@ anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token on
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan monitor simulate [--url URL] [--via http|mqtt] [--silent-gateway CODE]
+                                 feed the demo sensors with live readings
 anlan manage ...                 any Django management command
 """
 
