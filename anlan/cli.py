@@ -1,6 +1,6 @@
 """The ``anlan`` command: friendly names for the management commands.
 
-anlan demo                       migrate, load the demo data and serve it
+anlan demo [--no-simulator]      migrate, load the demo data and serve it
 anlan serve [ADDR:PORT]          serve the site (development server)
 anlan migrate                    apply database migrations
 anlan createadmin                create a system administrator
@@ -34,6 +34,8 @@ anlan monitor quality [--day D] [--xlsx F]   data quality and offline now, by co
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
 anlan duties generate [--date D]             this period's 包保 checks; report missed ones
 anlan supervision strict-list [--date D] [--compute] [--user NAME]   the strict-supervision list
+anlan monitor simulate [--url URL] [--via http|mqtt] [--silent-gateway CODE]
+                                 feed the demo sensors with live readings
 anlan manage ...                 any Django management command
 """
 

@@ -444,3 +444,14 @@ ANLAN_GUARANTEE_JOB_HOUR = env_int("ANLAN_GUARANTEE_JOB_HOUR", 6)
 ANLAN_STRICT_LIST_HOUR = env_int("ANLAN_STRICT_LIST_HOUR", 10)
 ANLAN_STRICT_OFFLINE_MINUTES = env_int("ANLAN_STRICT_OFFLINE_MINUTES", 60)
 ANLAN_STRICT_LIST_PROVIDERS = env_list("ANLAN_STRICT_LIST_PROVIDERS", "")
+# The demo's sensor simulator (`anlan demo`, `anlan monitor simulate`), in seconds from its
+# start: the tank first rises after FIRST_RISE and again every RISE_EVERY; a gas detector has an
+# excursion on average every GAS_EVERY; the silent gateway stops after SILENT_AFTER; one
+# temperature sends empty values (a wire break) once after WIRE_BREAK_AFTER (0: never). The demo
+# runs the periodic monitoring jobs every DEMO_JOBS_SECONDS in a thread instead of a worker.
+ANLAN_SIMULATOR_FIRST_RISE_SECONDS = env_int("ANLAN_SIMULATOR_FIRST_RISE_SECONDS", 20)
+ANLAN_SIMULATOR_RISE_EVERY_SECONDS = env_int("ANLAN_SIMULATOR_RISE_EVERY_SECONDS", 300)
+ANLAN_SIMULATOR_GAS_EVERY_SECONDS = env_int("ANLAN_SIMULATOR_GAS_EVERY_SECONDS", 180)
+ANLAN_SIMULATOR_SILENT_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_SILENT_AFTER_SECONDS", 120)
+ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS", 90)
+ANLAN_DEMO_JOBS_SECONDS = env_int("ANLAN_DEMO_JOBS_SECONDS", 15)

@@ -307,6 +307,7 @@ STEPS = (
     _("Tip-offs, rewards and exposed cases"),
     _("Checklists and inspections"),
     _("Risk points and control measures"),
+    _("Monitoring gateways, sensors and a day of readings"),
 )
 
 
@@ -325,6 +326,7 @@ class _Counter:
                 "tip_offs",
                 "inspections",
                 "risk_points",
+                "sensors",
             ),
             0,
         )
@@ -601,6 +603,13 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             enterprises=enterprises, actor=User.objects.get(username="admin")
         )
         step(10)
+        from anlan.monitoring.demo import build_demo_monitoring
+
+        counter.created["sensors"] = build_demo_monitoring(
+            enterprises=enterprises,
+            handler=User.objects.filter(username="guarantor", is_demo=True).first(),
+        )["sensors"]
+        step(11)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

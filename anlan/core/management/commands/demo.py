@@ -1,3 +1,6 @@
+import logging
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +42,13 @@ class Command(BaseCommand):
             default="127.0.0.1:8000",
             help=str(_("Address and port to serve on (default 127.0.0.1:8000).")),
         )
+        parser.add_argument(
+            "--no-simulator",
+            action="store_true",
+            help=str(_("Do not feed the demo sensors with simulated live readings.")),
+        )
 
-    def handle(self, *args, no_serve: bool, addrport: str, **options):
+    def handle(self, *args, no_serve: bool, addrport: str, no_simulator: bool = False, **options):
         console = Console(file=_RawOutput(self.stdout))
         console.print(str(_("Applying database migrations…")))
         call_command("migrate", interactive=False, verbosity=0)
@@ -93,9 +101,68 @@ class Command(BaseCommand):
 
         if no_serve:
             return
+        if not no_simulator:
+            self._start_simulator(console, addrport)
         console.print(
             str(_("Serving on http://%(addrport)s/ — press Ctrl+C to stop."))
             % {"addrport": addrport}
         )
         # No autoreloader: it would re-run this whole command in a child process.
         call_command("runserver", addrport, use_reloader=False)
+
+    def _start_simulator(self, console, addrport: str) -> None:
+        """Live readings over HTTP to this server, and the periodic monitoring jobs, in
+        daemon threads (they end with the server)."""
+        from anlan.monitoring.models import Sensor
+        from anlan.monitoring.simulator import start_in_background
+
+        host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+        if host.startswith("0.0.0.0:"):
+            host = "127.0.0.1:" + host.split(":", 1)[1]
+        _stop, sim = start_in_background(
+            f"http://{host}",
+            log=lambda line: console.print(line, markup=False, highlight=False),
+            jobs_every=settings.ANLAN_DEMO_JOBS_SECONDS,
+        )
+        if not sim.gateways:
+            return
+        # A thousand "POST /api/monitoring/ingest 200" lines a minute would bury the log.
+        logging.getLogger("django.server").addFilter(_QuietIngest())
+        tank = "—"
+        if sim.rising_tank:
+            sensor = (
+                Sensor.objects.filter(gateway__code=sim.rising_tank[0], tag=sim.rising_tank[1])
+                .select_related("enterprise")
+                .first()
+            )
+            if sensor is not None:
+                tank = f"{sensor.enterprise.name} {sensor.tag} {sensor.name}"
+        console.print(
+            str(
+                _(
+                    "Simulator running: %(sensors)d sensors of %(gateways)d gateways read every "
+                    "second; the tank %(tank)s rises through H and HH after %(first)d s and every "
+                    "%(every)d s; gateway %(silent)s goes silent after %(after)d s. "
+                    "Turn it off with --no-simulator."
+                )
+            )
+            % {
+                "sensors": sum(len(g.sensors) for g in sim.gateways),
+                "gateways": len(sim.gateways),
+                "tank": tank,
+                "first": sim.first_rise,
+                "every": sim.rise_every,
+                "silent": sim.silent_gateway or "—",
+                "after": sim.silent_after,
+            },
+            markup=False,
+            highlight=False,
+        )
+
+
+class _QuietIngest(logging.Filter):
+    """Drop the dev server's log lines of successful ingestion requests."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("/api/monitoring/ingest" in message and '" 200 ' in message)

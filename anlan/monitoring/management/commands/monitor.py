@@ -1,5 +1,7 @@
-"""``anlan monitor …``: ingest a CSV file as a gateway, create a gateway, purge, roll up."""
+"""``anlan monitor …``: ingest a CSV file as a gateway, create a gateway, purge, roll up,
+simulate the demo sensors."""
 
+import threading
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,9 +36,22 @@ class Command(BaseCommand):
         quality.add_argument("--day", help="local date YYYY-MM-DD (default today)")
         quality.add_argument("--enterprises", action="store_true", help="also per enterprise")
         quality.add_argument("--xlsx", help="also write the Excel workbook to this file")
+        sim = sub.add_parser(
+            "simulate", help="feed the demo sensors live (rotates the demo gateways' tokens)"
+        )
+        sim.add_argument("--url", default="http://127.0.0.1:8000", help="the server (HTTP)")
+        sim.add_argument("--via", choices=["http", "mqtt"], default="http")
+        sim.add_argument("--broker", default="127.0.0.1:1883", help="MQTT broker host:port")
+        sim.add_argument("--interval", type=float, default=1.0, help="seconds between readings")
+        sim.add_argument("--silent-gateway", help="code of the gateway that goes silent")
+        sim.add_argument("--silent-after", type=float, help="seconds before it goes silent")
+        sim.add_argument("--rise-every", type=float, help="seconds between tank rises")
+        sim.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, **options):
         action = options["action"]
+        if action == "simulate":
+            return self.simulate(options)
         if action == "ingest":
             gateway = Gateway.objects.filter(code=options["gateway"]).first()
             if gateway is None:
@@ -160,3 +175,41 @@ class Command(BaseCommand):
         if options["xlsx"]:
             Path(options["xlsx"]).write_bytes(offline.quality_workbook(day, counties, rates))
             self.stdout.write(f"written {options['xlsx']}")
+
+    def simulate(self, options):
+        from anlan.monitoring import simulator
+
+        if options["interval"] <= 0:
+            raise CommandError("--interval must be a positive number of seconds.")
+        given = {
+            "silent_gateway": options["silent_gateway"],
+            "silent_after": options["silent_after"],
+            "rise_every": options["rise_every"],
+        }
+        if (
+            given["silent_gateway"]
+            and not simulator.demo_gateways().filter(code=given["silent_gateway"]).exists()
+        ):
+            raise CommandError(f"--silent-gateway: no demo gateway {given['silent_gateway']!r}.")
+        for name in ("silent_after", "rise_every"):
+            if given[name] is not None and given[name] <= 0:
+                raise CommandError(f"--{name.replace('_', '-')} must be a positive number.")
+        sim = simulator.prepare(
+            seed=options["seed"], **{k: v for k, v in given.items() if v is not None}
+        )
+        if not sim.gateways:
+            raise CommandError("No demo gateways with sensors: run `anlan demo --no-serve` first.")
+        stop = threading.Event()
+        log = self.stdout.write
+        if options["via"] == "mqtt":
+            transport = simulator.MqttTransport(options["broker"], log=log)
+            target = f"MQTT broker {options['broker']}"
+        else:
+            transport = simulator.HttpTransport(options["url"], stop=stop, log=log)
+            target = transport.endpoint
+        log(simulator.describe(sim) + f"; sending to {target}. Ctrl+C stops.")
+        try:
+            simulator.run(sim, transport, stop=stop, interval=options["interval"], log=log)
+        except KeyboardInterrupt:
+            stop.set()
+            log("simulator stopped")
