@@ -31,6 +31,8 @@ anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token on
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan patrols due [--level county] [--region PREFIX] [--missed]   online patrols due / overdue
+anlan patrols list [--month YYYY-MM] [--level L]   recorded online patrols
 anlan manage ...                 any Django management command
 """
 
@@ -67,6 +69,8 @@ ALIASES = {
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
     ("monitor",): ["monitor"],
+    ("patrols", "due"): ["patrols", "due"],
+    ("patrols", "list"): ["patrols", "list"],
     ("manage",): [],
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/standards/", include("anlan.inspections.urls_standards")),
     path("inspections/", include("anlan.inspections.urls")),
     path("monitoring/", include("anlan.monitoring.urls")),
+    path("patrols/", include("anlan.patrols.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -307,6 +307,7 @@ STEPS = (
     _("Tip-offs, rewards and exposed cases"),
     _("Checklists and inspections"),
     _("Risk points and control measures"),
+    _("Online patrols"),
 )
 
 
@@ -325,6 +326,7 @@ class _Counter:
                 "tip_offs",
                 "inspections",
                 "risk_points",
+                "patrols",
             ),
             0,
         )
@@ -601,6 +603,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             enterprises=enterprises, actor=User.objects.get(username="admin")
         )
         step(10)
+        from anlan.patrols.demo import build_demo_patrols
+
+        counter.created["patrols"] = build_demo_patrols(enterprises=enterprises)
+        step(11)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
