@@ -83,6 +83,7 @@ from anlan.inspections.api_inspections import (  # noqa: E402
     inspection_router,
 )
 from anlan.monitoring.api import router as monitoring_router  # noqa: E402
+from anlan.patrols.api import router as patrols_router  # noqa: E402
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
@@ -102,3 +103,4 @@ api.add_router("/quarterly-reports", quarterly_router)
 api.add_router("/standards", standards_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/patrols", patrols_router)

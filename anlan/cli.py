@@ -36,6 +36,8 @@ anlan duties generate [--date D]             this period's 包保 checks; report
 anlan supervision strict-list [--date D] [--compute] [--user NAME]   the strict-supervision list
 anlan monitor simulate [--url URL] [--via http|mqtt] [--silent-gateway CODE]
                                  feed the demo sensors with live readings
+anlan patrols due [--level county] [--region PREFIX] [--missed]   online patrols due / overdue
+anlan patrols list [--month YYYY-MM] [--level L]   recorded online patrols
 anlan manage ...                 any Django management command
 """
 
@@ -74,6 +76,8 @@ ALIASES = {
     ("monitor",): ["monitor"],
     ("duties", "generate"): ["duties", "generate"],
     ("supervision", "strict-list"): ["strict_list"],
+    ("patrols", "due"): ["patrols", "due"],
+    ("patrols", "list"): ["patrols", "list"],
     ("manage",): [],
 }
 

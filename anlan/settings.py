@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "anlan.inspections",
     "anlan.monitoring",
     "anlan.supervision",
+    "anlan.patrols",
 ]
 
 MIDDLEWARE = [
@@ -455,3 +456,24 @@ ANLAN_SIMULATOR_GAS_EVERY_SECONDS = env_int("ANLAN_SIMULATOR_GAS_EVERY_SECONDS",
 ANLAN_SIMULATOR_SILENT_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_SILENT_AFTER_SECONDS", 120)
 ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS", 90)
 ANLAN_DEMO_JOBS_SECONDS = env_int("ANLAN_DEMO_JOBS_SECONDS", 15)
+# Online patrols (issue #5 point 7). Days within which each monitored enterprise (one with a major
+# hazard source) must get an online patrol or spot check from a regulator at each level. Local
+# practice, not a national figure: MEM's tiered patrol measures leave the frequency to provinces.
+# Regulators are told of newly overdue enterprises daily at PATROL_JOB_HOUR (local time).
+def env_days_by_level(name: str, default: str) -> dict[str, int]:
+    """``city=30,county=7,township=7`` → {"city": 30, "county": 7, "township": 7}."""
+    raw = env_str(name, default) or default
+    try:
+        pairs = dict(item.split("=", 1) for item in raw.split(",") if item.strip())
+        days = {key.strip(): int(value) for key, value in pairs.items()}
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must look like city=30,county=7,township=7, not {raw!r}"
+        ) from exc
+    if set(days) - {"city", "county", "township"} or any(v < 1 for v in days.values()):
+        raise ImproperlyConfigured(f"{name}: levels are city, county, township; days at least 1")
+    return days
+
+
+ANLAN_PATROL_DAYS = env_days_by_level("ANLAN_PATROL_DAYS", "city=30,county=7,township=7")
+ANLAN_PATROL_JOB_HOUR = env_int("ANLAN_PATROL_JOB_HOUR", 8)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("anlan.inspections.urls")),
     path("monitoring/", include("anlan.monitoring.urls")),
     path("supervision/", include("anlan.supervision.urls")),
+    path("patrols/", include("anlan.patrols.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -8,6 +8,7 @@ from anlan.core.models import User
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
 from anlan.hazards.models import Hazard, TipOff
 from anlan.inspections.models import Inspection
+from anlan.patrols.models import OnlinePatrol
 from anlan.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,11 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "supervision:checks-export",
             "supervision:strict-list",
             "supervision:strict-export",
+            "patrols:list",
+            "patrols:export",
+            "patrols:due",
+            "patrols:due-export",
+            "patrols:stats",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         for tip_off in TipOff.objects.visible_to(user)[:3]:
@@ -75,6 +81,9 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             assert client.get(url).status_code == 200, (user.username, url)
         for inspection in Inspection.objects.visible_to(user)[:2]:
             url = reverse("inspections:detail", args=[inspection.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
+        for patrol in OnlinePatrol.objects.visible_to(user)[:2]:
+            url = reverse("patrols:detail", args=[patrol.pk])
             assert client.get(url).status_code == 200, (user.username, url)
         for hazard in Hazard.objects.visible_to(user)[:3]:
             url = reverse("hazards:detail", args=[hazard.pk])

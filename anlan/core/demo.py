@@ -308,6 +308,7 @@ STEPS = (
     _("Checklists and inspections"),
     _("Risk points and control measures"),
     _("Monitoring gateways, sensors and a day of readings"),
+    _("Online patrols"),
 )
 
 
@@ -327,6 +328,7 @@ class _Counter:
                 "inspections",
                 "risk_points",
                 "sensors",
+                "patrols",
             ),
             0,
         )
@@ -610,6 +612,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             handler=User.objects.filter(username="guarantor", is_demo=True).first(),
         )["sensors"]
         step(11)
+        from anlan.patrols.demo import build_demo_patrols
+
+        counter.created["patrols"] = build_demo_patrols(enterprises=enterprises)
+        step(12)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
