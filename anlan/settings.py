@@ -456,6 +456,8 @@ ANLAN_SIMULATOR_GAS_EVERY_SECONDS = env_int("ANLAN_SIMULATOR_GAS_EVERY_SECONDS",
 ANLAN_SIMULATOR_SILENT_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_SILENT_AFTER_SECONDS", 120)
 ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS = env_int("ANLAN_SIMULATOR_WIRE_BREAK_AFTER_SECONDS", 90)
 ANLAN_DEMO_JOBS_SECONDS = env_int("ANLAN_DEMO_JOBS_SECONDS", 15)
+
+
 # Online patrols (issue #5 point 7). Days within which each monitored enterprise (one with a major
 # hazard source) must get an online patrol or spot check from a regulator at each level. Local
 # practice, not a national figure: MEM's tiered patrol measures leave the frequency to provinces.
