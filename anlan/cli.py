@@ -31,6 +31,9 @@ anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token on
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan commitments missing [--date YYYY-MM-DD]   enterprises that missed the day's commitment
+anlan commitments overview [--date YYYY-MM-DD]  the day's commitments per county
+anlan commitments import-permits F.xlsx --enterprise ID   work permits from Excel
 anlan manage ...                 any Django management command
 """
 
@@ -67,6 +70,7 @@ ALIASES = {
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
     ("monitor",): ["monitor"],
+    ("commitments",): ["commitments"],
     ("manage",): [],
 }
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anlan.portal",
     "anlan.inspections",
     "anlan.monitoring",
+    "anlan.commitments",
 ]
 
 MIDDLEWARE = [
@@ -392,3 +393,10 @@ ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS = env_int(
     "ANLAN_MONITORING_EXPECTED_INTERVAL_SECONDS", 60
 )
 ANLAN_MONITORING_TIMELY_SECONDS = env_int("ANLAN_MONITORING_TIMELY_SECONDS", 60)
+
+# Daily safety commitments (安全承诺公告, REFERENCE §4.4). The due hour is NOT a confirmed rule:
+# provinces differ (many use 9:00). Enterprise users are reminded an hour before it; afterwards
+# the county regulators hear of enterprises that missed it.
+ANLAN_COMMITMENT_DUE_HOUR = env_int("ANLAN_COMMITMENT_DUE_HOUR", 9)
+if not 1 <= ANLAN_COMMITMENT_DUE_HOUR <= 23:
+    raise ImproperlyConfigured("ANLAN_COMMITMENT_DUE_HOUR must be an hour from 1 to 23.")

@@ -307,6 +307,7 @@ STEPS = (
     _("Tip-offs, rewards and exposed cases"),
     _("Checklists and inspections"),
     _("Risk points and control measures"),
+    _("Daily safety commitments and work permits"),
 )
 
 
@@ -325,6 +326,7 @@ class _Counter:
                 "tip_offs",
                 "inspections",
                 "risk_points",
+                "commitments",
             ),
             0,
         )
@@ -601,6 +603,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
             enterprises=enterprises, actor=User.objects.get(username="admin")
         )
         step(10)
+        from anlan.commitments.demo import build_demo_commitments
+
+        counter.created["commitments"] = build_demo_commitments(enterprises=enterprises)
+        step(11)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
