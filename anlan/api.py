@@ -69,6 +69,7 @@ def on_not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
+from anlan.commitments.api import router as commitments_router  # noqa: E402
 from anlan.core.api import router as core_router  # noqa: E402
 from anlan.hazards.api import router as hazards_router  # noqa: E402
 from anlan.hazards.api_tipoffs import (  # noqa: E402
@@ -104,3 +105,4 @@ api.add_router("/standards", standards_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/patrols", patrols_router)
+api.add_router("/commitments", commitments_router)

@@ -38,6 +38,9 @@ anlan monitor simulate [--url URL] [--via http|mqtt] [--silent-gateway CODE]
                                  feed the demo sensors with live readings
 anlan patrols due [--level county] [--region PREFIX] [--missed]   online patrols due / overdue
 anlan patrols list [--month YYYY-MM] [--level L]   recorded online patrols
+anlan commitments missing [--date YYYY-MM-DD]   enterprises that missed the day's commitment
+anlan commitments overview [--date YYYY-MM-DD]  the day's commitments per county
+anlan commitments import-permits F.xlsx --enterprise ID   work permits from Excel
 anlan manage ...                 any Django management command
 """
 
@@ -78,6 +81,7 @@ ALIASES = {
     ("supervision", "strict-list"): ["strict_list"],
     ("patrols", "due"): ["patrols", "due"],
     ("patrols", "list"): ["patrols", "list"],
+    ("commitments",): ["commitments"],
     ("manage",): [],
 }
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "anlan.monitoring",
     "anlan.supervision",
     "anlan.patrols",
+    "anlan.commitments",
 ]
 
 MIDDLEWARE = [
@@ -479,3 +480,9 @@ def env_days_by_level(name: str, default: str) -> dict[str, int]:
 
 ANLAN_PATROL_DAYS = env_days_by_level("ANLAN_PATROL_DAYS", "city=30,county=7,township=7")
 ANLAN_PATROL_JOB_HOUR = env_int("ANLAN_PATROL_JOB_HOUR", 8)
+# Daily safety commitments (安全承诺公告, REFERENCE §4.4). The due hour is NOT a confirmed rule:
+# provinces differ (many use 9:00). Enterprise users are reminded an hour before it; afterwards
+# the county regulators hear of enterprises that missed it.
+ANLAN_COMMITMENT_DUE_HOUR = env_int("ANLAN_COMMITMENT_DUE_HOUR", 9)
+if not 1 <= ANLAN_COMMITMENT_DUE_HOUR <= 23:
+    raise ImproperlyConfigured("ANLAN_COMMITMENT_DUE_HOUR must be an hour from 1 to 23.")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from anlan.commitments import services as commitments
 from anlan.core.demo import build_demo
 from anlan.core.models import User
 from anlan.core.permissions import can_edit_enterprise, can_edit_registry
@@ -74,8 +75,18 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "patrols:due",
             "patrols:due-export",
             "patrols:stats",
+            "commitments:list",
+            "commitments:permits",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
+        assert client.get(reverse("commitments:overview")).status_code == (
+            200 if commitments.can_see_overview(user) else 403
+        ), user.username
+        fill = client.get(reverse("commitments:fill")).status_code
+        assert fill in ((200, 302) if user.enterprise_id else (403,)), (user.username, fill)
+        for enterprise in commitments.required(visible)[:2]:
+            url = reverse("commitments:enterprise", args=[enterprise.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
         for tip_off in TipOff.objects.visible_to(user)[:3]:
             url = reverse("hazards:tipoff_detail", args=[tip_off.pk])
             assert client.get(url).status_code == 200, (user.username, url)
@@ -101,8 +112,12 @@ def test_the_public_portal_opens_without_an_account(client, demo_users):
         "portal:track",
         "portal:exposures",
         "portal:delistings",
+        "commitments_portal:board",
     ):
         assert client.get(reverse(name)).status_code == 200, name
+    for enterprise in commitments.required(Enterprise.objects.all())[:3]:
+        url = reverse("commitments_portal:detail", args=[enterprise.pk])
+        assert client.get(url).status_code == 200, url
     assert "（演示）" in client.get(reverse("portal:exposures")).content.decode()
 
 

@@ -309,6 +309,7 @@ STEPS = (
     _("Risk points and control measures"),
     _("Monitoring gateways, sensors and a day of readings"),
     _("Online patrols"),
+    _("Daily safety commitments and work permits"),
 )
 
 
@@ -329,6 +330,7 @@ class _Counter:
                 "risk_points",
                 "sensors",
                 "patrols",
+                "commitments",
             ),
             0,
         )
@@ -616,6 +618,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
 
         counter.created["patrols"] = build_demo_patrols(enterprises=enterprises)
         step(12)
+        from anlan.commitments.demo import build_demo_commitments
+
+        counter.created["commitments"] = build_demo_commitments(enterprises=enterprises)
+        step(13)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),
