@@ -31,6 +31,7 @@ anlan monitor gateway create ENTERPRISE NAME  a new gateway; prints its token on
 anlan monitor purge                          delete readings past their retention
 anlan monitor rollup | check                 per-minute rollups; alarm deadlines now
 anlan monitor import-sensors F.xlsx [--template] [--user NAME]   sensors from Excel
+anlan monitor mqtt [--host H --port P]       consume gateway batches from the MQTT broker
 anlan manage ...                 any Django management command
 """
 
@@ -66,6 +67,7 @@ ALIASES = {
     ("risks", "grade"): ["risks", "grade"],
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
+    ("monitor", "mqtt"): ["monitor_mqtt"],
     ("monitor",): ["monitor"],
     ("manage",): [],
 }
