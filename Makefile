@@ -58,9 +58,10 @@ demo: venv assets messages
 	ANLAN_DEBUG=1 $(VENV)/bin/anlan demo
 
 # --- Tests ---------------------------------------------------------------------------------------
-# Chromium + CJK fonts for the browser tests, the PostgreSQL server binaries, gettext.
+# Chromium + CJK fonts for the browser tests, the PostgreSQL server binaries, gettext, and
+# mosquitto (the MQTT tests and bench/ingest.py start a throwaway broker on loopback).
 system-deps:
-	bash scripts/system_deps.sh
+	bash scripts/system_deps.sh gettext chromium postgres mosquitto
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -85,12 +86,15 @@ test: venv assets messages system-deps lint check test-sqlite test-postgres
 # Benchmarks print their figures and a ratio against a baseline measured in the same run.
 # bench/README.md records the figures measured on this machine.
 bench: venv
+	bash scripts/system_deps.sh mosquitto
 	$(TEST_ENV) $(PY) bench/bench_excel_import.py
 	$(TEST_ENV) $(PY) bench/bench_hazards.py
+	$(TEST_ENV) $(PY) bench/ingest.py
 
 bench-postgres: venv system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_hazards.py'
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/ingest.py'
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

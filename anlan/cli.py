@@ -41,6 +41,7 @@ anlan patrols list [--month YYYY-MM] [--level L]   recorded online patrols
 anlan commitments missing [--date YYYY-MM-DD]   enterprises that missed the day's commitment
 anlan commitments overview [--date YYYY-MM-DD]  the day's commitments per county
 anlan commitments import-permits F.xlsx --enterprise ID   work permits from Excel
+anlan monitor mqtt [--host H --port P]       consume gateway batches from the MQTT broker
 anlan manage ...                 any Django management command
 """
 
@@ -76,6 +77,7 @@ ALIASES = {
     ("risks", "grade"): ["risks", "grade"],
     ("risks", "due"): ["risks", "due"],
     ("monitor", "import-sensors"): ["monitor_sensors"],
+    ("monitor", "mqtt"): ["monitor_mqtt"],
     ("monitor",): ["monitor"],
     ("duties", "generate"): ["duties", "generate"],
     ("supervision", "strict-list"): ["strict_list"],

@@ -486,3 +486,17 @@ ANLAN_PATROL_JOB_HOUR = env_int("ANLAN_PATROL_JOB_HOUR", 8)
 ANLAN_COMMITMENT_DUE_HOUR = env_int("ANLAN_COMMITMENT_DUE_HOUR", 9)
 if not 1 <= ANLAN_COMMITMENT_DUE_HOUR <= 23:
     raise ImproperlyConfigured("ANLAN_COMMITMENT_DUE_HOUR must be an hour from 1 to 23.")
+# MQTT ingestion (`anlan monitor mqtt`): the broker the consumer connects to, its account
+# (optional; PASSWORD may be given as ANLAN_MQTT_PASSWORD_FILE), the client id of its persistent
+# session (keep it fixed: the broker keeps unacknowledged batches for that id), the topic prefix
+# (gateways publish to <prefix>/<gateway code>/readings and get answers on …/replies), an
+# optional CA file that turns TLS on, and how long a gateway's code and token are trusted from
+# the consumer's cache before the database is asked again.
+ANLAN_MQTT_HOST = env_str("ANLAN_MQTT_HOST", "127.0.0.1")
+ANLAN_MQTT_PORT = env_int("ANLAN_MQTT_PORT", 1883)
+ANLAN_MQTT_USERNAME = env_str("ANLAN_MQTT_USERNAME", "")
+ANLAN_MQTT_PASSWORD = env_str("ANLAN_MQTT_PASSWORD", "")
+ANLAN_MQTT_CLIENT_ID = env_str("ANLAN_MQTT_CLIENT_ID", "anlan-ingest")
+ANLAN_MQTT_TOPIC_PREFIX = env_str("ANLAN_MQTT_TOPIC_PREFIX", "anlan/gateways").strip("/")
+ANLAN_MQTT_TLS_CA_FILE = env_str("ANLAN_MQTT_TLS_CA_FILE", "")
+ANLAN_MQTT_GATEWAY_CACHE_SECONDS = env_int("ANLAN_MQTT_GATEWAY_CACHE_SECONDS", 5)

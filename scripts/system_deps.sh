@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, only those missing (apt-get update runs once, and
-# only if something is missing). Usage: scripts/system_deps.sh [make] [gettext] [chromium] [postgres]
-# (no argument: gettext chromium postgres). Uses sudo when not run as root.
+# only if something is missing). Usage:
+#   scripts/system_deps.sh [make] [gettext] [chromium] [postgres] [mosquitto]
+# (no argument: gettext chromium postgres mosquitto). Uses sudo when not run as root. mosquitto is
+# the MQTT broker the tests start on loopback (the package's own service is not needed).
 set -euo pipefail
 
 wants=("$@")
-[[ ${#wants[@]} -gt 0 ]] || wants=(gettext chromium postgres)
+[[ ${#wants[@]} -gt 0 ]] || wants=(gettext chromium postgres mosquitto)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
@@ -20,6 +22,7 @@ for want in "${wants[@]}"; do
       installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
       ;;
     postgres) have_initdb || missing+=(postgresql) ;;
+    mosquitto) command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto) ;;
     *) echo "system_deps.sh: unknown need '$want'" >&2; exit 2 ;;
   esac
 done
