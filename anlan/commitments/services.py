@@ -445,3 +445,25 @@ def check_commitments(now: dt.datetime | None = None) -> CheckRun:
                 if created:
                     run.escalated.append(enterprise_id)
     return run
+
+
+def strict_list_reasons(day: dt.date) -> dict[int, list[dict]]:
+    """The strict-supervision list's "no commitment" reason: every enterprise that had not
+    committed by the due time of ``day`` (none, or late), with the evidence of
+    ``missed_commitments``; events count up to the end of the day, or now for today."""
+    from anlan.supervision.strict import cutoff
+
+    return {
+        enterprise_id: [
+            {
+                "code": "commitment",
+                "text": evidence["reason"],
+                "evidence": {
+                    "due": evidence["due"],
+                    "submitted_at": evidence["submitted_at"],
+                },
+                "link": evidence["link"],
+            }
+        ]
+        for enterprise_id, evidence in missed_commitments(day, now=cutoff(day)).items()
+    }

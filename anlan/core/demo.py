@@ -310,6 +310,7 @@ STEPS = (
     _("Monitoring gateways, sensors and a day of readings"),
     _("Online patrols"),
     _("Daily safety commitments and work permits"),
+    _("包保 duty checks and the strict-supervision list"),
 )
 
 
@@ -622,6 +623,10 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
 
         counter.created["commitments"] = build_demo_commitments(enterprises=enterprises)
         step(13)
+        from anlan.supervision.demo import build_demo_duties
+
+        counter.created["duty_checks"] = build_demo_duties(enterprises=enterprises)["checks"]
+        step(14)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

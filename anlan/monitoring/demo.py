@@ -423,7 +423,7 @@ HISTORY = (
     ),  # fmt: skip
     ("demo-xiaoyi-coking", "GT-201", 40, 4, 28.0, ""),
 )
-OFFLINE_HISTORY = ("demo-xiyang-ammonia", 14 * 60, 35)  # gateway, minutes ago, minutes silent
+OFFLINE_HISTORY = ("demo-xiyang-ammonia", 14 * 60, 75)  # gateway, minutes ago, minutes silent
 
 
 def _backfill(gateway: Gateway, enterprise: Enterprise, now: dt.datetime, handler) -> int:

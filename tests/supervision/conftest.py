@@ -27,6 +27,16 @@ def make_source(enterprise, name="液氨罐区") -> HazardSource:
     return HazardSource.objects.create(enterprise=enterprise, name=name, level=2, **people)
 
 
+@pytest.fixture(autouse=True)
+def without_the_commitment_reason(monkeypatch):
+    """These tests look at the strict list's own reasons one at a time; enterprises with a
+    hazard source and no commitment would add the commitment reason (tested with the
+    commitments in tests/commitments/test_strict_list.py)."""
+    from anlan.supervision import strict
+
+    monkeypatch.delitem(strict._PROVIDERS, "commitment", raising=False)
+
+
 @pytest.fixture
 def source(lingshi_mine):
     return make_source(lingshi_mine)

@@ -223,3 +223,44 @@ def listed_by_setting(day):
     return {
         Enterprise.objects.get().pk: [{"code": "extra", "text": "x", "evidence": {}, "link": ""}]
     }
+
+
+def test_the_demo_lists_the_forgetful_the_offline_and_the_lapsed_enterprise(db, settings):
+    """After `anlan demo` at 11:00 the strict list of today names the enterprise that did not
+    commit, and the lists of today and yesterday together the gateway that was silent for 75
+    minutes and the source whose operations lead skipped last week's check — each reason with
+    its evidence."""
+    from anlan.commitments.demo import FORGETFUL_ENTERPRISE
+    from anlan.commitments.services import strict_list_reasons
+    from anlan.core.demo import build_demo
+    from anlan.supervision.demo import LAPSED_ENTERPRISE
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    strict.register_provider("commitment", strict_list_reasons)  # the conftest left it out
+    with time_machine.travel(local(2026, 3, 4, 11, 0), tick=False):
+        build_demo()
+        build_demo()  # idempotent
+    codes: dict[str, set] = {}
+    for entry in StrictListEntry.objects.filter(date__in=[DAY.replace(day=3), DAY.replace(day=4)]):
+        codes.setdefault(entry.enterprise.name, set()).update(entry.codes)
+    today = {
+        e.enterprise.name: e.codes for e in StrictListEntry.objects.filter(date=DAY.replace(day=4))
+    }
+    assert "commitment" in next(v for k, v in today.items() if k.startswith(FORGETFUL_ENTERPRISE))
+    assert "duties" in next(v for k, v in codes.items() if k.startswith(LAPSED_ENTERPRISE))
+    offline_names = [k for k, v in codes.items() if "offline" in v]
+    assert any(name.startswith("昔阳县松溪") for name in offline_names), codes
+    lapsed = GuaranteeCheck.objects.filter(
+        hazard_source__enterprise__name__startswith=LAPSED_ENTERPRISE,
+        role="operations",
+        completed_at__isnull=True,
+        period_end__lt=DAY.replace(day=4),
+    )
+    assert lapsed.exists()
+    assert (
+        not GuaranteeCheck.objects.filter(
+            completed_at__isnull=True, period_end__lt=DAY.replace(day=4)
+        )
+        .exclude(pk__in=lapsed)
+        .exists()
+    )
