@@ -448,13 +448,24 @@ def wait_for_server(url: str, *, stop: threading.Event, timeout: float = 60) -> 
 
 def run_jobs(*, stop: threading.Event, every: float = 15, log=print) -> None:
     """What ``anlan worker`` does every minute, every ``every`` seconds: offline episodes,
-    alarm deadlines, rollups — so the demo screens move without a worker."""
+    alarm deadlines, rollups — and, about once a minute, today's strict-supervision list
+    (without notices) — so the demo screens move without a worker."""
     from django.db import close_old_connections, connection
+
+    from anlan.supervision import strict
 
     from . import offline, readings, services
 
+    def strict_list():
+        strict.compute()
+
+    rounds = 0
     while not stop.wait(every):
-        for job in (offline.check_offline, services.check_alarm_deadlines, readings.rollup_pending):
+        jobs = [offline.check_offline, services.check_alarm_deadlines, readings.rollup_pending]
+        if rounds % max(1, round(60 / every)) == 0:
+            jobs.append(strict_list)
+        rounds += 1
+        for job in jobs:
             try:
                 job()
             except Exception as exc:  # noqa: BLE001 - keep the loop alive; show what failed
@@ -464,23 +475,48 @@ def run_jobs(*, stop: threading.Event, every: float = 15, log=print) -> None:
 
 
 def start_in_background(
-    url: str, *, log=print, interval: float = 1.0, jobs_every: float = 15, **options
+    url: str,
+    *,
+    log=print,
+    interval: float = 1.0,
+    jobs_every: float = 15,
+    broker: str | None = None,
+    **options,
 ) -> tuple[threading.Event, Simulator]:
     """Prepare (in the calling thread: it rotates tokens in the database), then run the
-    simulator over HTTP and the periodic jobs in daemon threads. Set the event to stop."""
+    simulator and the periodic jobs in daemon threads. The simulator sends over HTTP to
+    ``url``, or, given ``broker`` ("host:port"), publishes to that MQTT broker while an MQTT
+    consumer (``anlan monitor mqtt`` in a thread) stores the batches. Set the event to stop."""
     stop = threading.Event()
     simulator = prepare(**options)
 
     def feed():
-        if wait_for_server(url, stop=stop):
-            run(
-                simulator,
-                HttpTransport(url, stop=stop, log=log),
-                stop=stop,
-                interval=interval,
-                log=log,
-            )
+        if broker is not None:
+            transport = MqttTransport(broker, log=log)
+        elif wait_for_server(url, stop=stop):
+            transport = HttpTransport(url, stop=stop, log=log)
+        else:
+            return
+        run(simulator, transport, stop=stop, interval=interval, log=log)
 
+    def consume():
+        from . import mqtt
+
+        host, _, port = broker.partition(":")
+        mqtt.run(
+            stop,
+            host=host,
+            port=int(port),
+            client_id="anlan-demo-ingest",
+            username="",
+            password="",
+            tls_ca_file="",
+            say=lambda line: log(f"[mqtt] {line}"),
+            report_seconds=0,
+        )
+
+    if broker is not None:
+        threading.Thread(target=consume, name="anlan-mqtt", daemon=True).start()
     threading.Thread(target=feed, name="anlan-simulator", daemon=True).start()
     threading.Thread(
         target=run_jobs,

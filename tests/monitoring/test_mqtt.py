@@ -352,3 +352,45 @@ def test_cli_names_a_bad_port():
         call_command("monitor_mqtt", "--port", "eighty")
     with pytest.raises(CommandError, match="--port must be between 1 and 65535"):
         call_command("monitor_mqtt", "--port", "70000")
+
+
+@consumer_db
+def test_the_demo_simulator_feeds_the_sensors_through_the_broker(clean_slate, broker):
+    """What `make demo` does with mosquitto installed: the simulator publishes every gateway's
+    batch to the broker and the consumer thread stores them, so the demo board moves."""
+    from anlan.monitoring import simulator
+    from anlan.monitoring.demo import build_demo_monitoring
+    from anlan.monitoring.models import IngestBatch
+
+    from .test_simulator import AMMONIA, COKING, _with_sources
+
+    plants = {
+        COKING: _with_sources(COKING, "140729", ["焦炉煤气柜", "粗苯储罐区"]),
+        AMMONIA: _with_sources(AMMONIA, "140724", ["液氨制冷系统"]),
+    }
+    build_demo_monitoring(enterprises=plants, handler=None)
+    before = IngestBatch.objects.count()
+    lines = []
+    stop, sim = simulator.start_in_background(
+        "http://127.0.0.1:9",  # nothing listens there: the readings must come over MQTT
+        broker=f"{broker.host}:{broker.port}",
+        log=lines.append,
+        jobs_every=3600,
+        seed=3,
+        silent_gateway=None,
+        gas_every=0,
+    )
+    try:
+        deadline = time.monotonic() + WAIT * 2
+        codes = {g.code for g in sim.gateways}
+        arrived: set = set()
+        while time.monotonic() < deadline and arrived != codes:
+            time.sleep(0.3)
+            arrived = set(
+                IngestBatch.objects.filter(pk__gt=before).values_list("gateway__code", flat=True)
+            )
+    finally:
+        stop.set()
+        time.sleep(1.0)  # let the threads close their connections before the flush
+    assert arrived == codes, lines
+    assert any("MQTT consumer" in line for line in lines)

@@ -1,3 +1,4 @@
+import atexit
 import logging
 
 from django.conf import settings
@@ -47,8 +48,26 @@ class Command(BaseCommand):
             action="store_true",
             help=str(_("Do not feed the demo sensors with simulated live readings.")),
         )
+        parser.add_argument(
+            "--no-mqtt",
+            action="store_true",
+            help=str(
+                _(
+                    "Send the simulated readings over HTTP even when mosquitto is installed "
+                    "(by default the demo starts a broker on loopback and an MQTT consumer)."
+                )
+            ),
+        )
 
-    def handle(self, *args, no_serve: bool, addrport: str, no_simulator: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        no_serve: bool,
+        addrport: str,
+        no_simulator: bool = False,
+        no_mqtt: bool = False,
+        **options,
+    ):
         console = Console(file=_RawOutput(self.stdout))
         console.print(str(_("Applying database migrations…")))
         call_command("migrate", interactive=False, verbosity=0)
@@ -102,7 +121,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         if not no_simulator:
-            self._start_simulator(console, addrport)
+            self._start_simulator(console, addrport, mqtt=not no_mqtt)
         console.print(
             str(_("Serving on http://%(addrport)s/ — press Ctrl+C to stop."))
             % {"addrport": addrport}
@@ -110,19 +129,42 @@ class Command(BaseCommand):
         # No autoreloader: it would re-run this whole command in a child process.
         call_command("runserver", addrport, use_reloader=False)
 
-    def _start_simulator(self, console, addrport: str) -> None:
-        """Live readings over HTTP to this server, and the periodic monitoring jobs, in
-        daemon threads (they end with the server)."""
+    def _start_simulator(self, console, addrport: str, *, mqtt: bool = True) -> None:
+        """Live readings and the periodic monitoring jobs in daemon threads (they end with the
+        server). With mosquitto installed (and ``mqtt``), a throwaway broker on loopback and an
+        MQTT consumer carry the readings, as gateways in the field would; otherwise HTTP."""
+        from anlan.monitoring import broker as mosquitto
         from anlan.monitoring.models import Sensor
         from anlan.monitoring.simulator import start_in_background
+
+        def say(line):
+            console.print(line, markup=False, highlight=False)
 
         host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         if host.startswith("0.0.0.0:"):
             host = "127.0.0.1:" + host.split(":", 1)[1]
+        address = None
+        if mqtt and mosquitto.binary() is not None:
+            try:
+                running = mosquitto.Broker().start()
+            except mosquitto.BrokerError as exc:
+                say(str(_("mosquitto did not start (%(error)s); using HTTP.")) % {"error": exc})
+            else:
+                atexit.register(running.stop)
+                address = f"{running.host}:{running.port}"
+                say(
+                    str(
+                        _("MQTT: a mosquitto broker on %(address)s and a consumer in this process.")
+                    )
+                    % {"address": address}
+                )
+        elif mqtt:
+            say(str(_("mosquitto is not installed: the simulator sends over HTTP.")))
         _stop, sim = start_in_background(
             f"http://{host}",
-            log=lambda line: console.print(line, markup=False, highlight=False),
+            log=say,
             jobs_every=settings.ANLAN_DEMO_JOBS_SECONDS,
+            broker=address,
         )
         if not sim.gateways:
             return
