@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,9 @@ class GatewayConfig:
     deadband: np.ndarray
     debounce_ms: np.ndarray
     wire_break: np.ndarray
+    # The tag lists of recent batches and their positions: a gateway sends the same tags in the
+    # same order cycle after cycle (see ingest._positions).
+    recent_tags: list = field(default_factory=list)
 
 
 _cache: dict[int, GatewayConfig] = {}

@@ -86,27 +86,38 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
     outcome = Outcome()
     if len(pos) == 0:
         return outcome
-    order = np.lexsort((ts, pos))
-    pos, ts, values = pos[order], ts[order], values[order]
+    if len(pos) > 1 and not (pos[1:] > pos[:-1]).all():  # usually sorted: one reading a sensor
+        order = np.lexsort((ts, pos))
+        pos, ts, values = pos[order], ts[order], values[order]
     sensor_ids = config.sensor_id[pos]
 
+    # The gateway's sensor states and active alarms. Both tables hold few rows (sensors not
+    # normal), so they are read by the range of the gateway's sensor ids through their own
+    # indexes and then kept for this gateway's sensors only, rather than joined through the
+    # sensor table, which would visit every sensor of the gateway.
+    lo, hi = int(config.sensor_id[0]), int(config.sensor_id[-1])
     states = {
         s.sensor_id: s
-        for s in SensorState.objects.filter(sensor__gateway=gateway).only(
+        for s in SensorState.objects.filter(sensor_id__gte=lo, sensor_id__lte=hi).only(
             "sensor_id", "excursions", "evaluated_until"
         )
     }
     active = {
         (a["sensor_id"], a["kind"]): a
-        for a in Alarm.objects.filter(sensor__gateway=gateway, cleared_at__isnull=True).values(
-            "pk", "sensor_id", "kind", "started_at"
-        )
+        for a in Alarm.objects.filter(
+            sensor_id__gte=lo, sensor_id__lte=hi, cleared_at__isnull=True
+        ).values("pk", "sensor_id", "kind", "started_at")
     }
+    seen = set(states) | {sid for sid, _kind in active}
+    mine = _positions_of(config, list(seen)) if seen else {}
+    if len(mine) < len(seen):  # another gateway's sensors inside the range
+        states = {sid: state for sid, state in states.items() if sid in mine}
+        active = {key: alarm for key, alarm in active.items() if key[0] in mine}
     if states:
-        until = np.array(
-            [states[s].evaluated_until if s in states else -1 for s in config.sensor_id.tolist()],
-            dtype=np.int64,
-        )
+        until = np.full(len(config.sensor_id), -1, dtype=np.int64)
+        where = _positions_of(config, list(states))
+        for sid, p in where.items():
+            until[p] = states[sid].evaluated_until
         fresh = ts > until[pos]
         if not fresh.all():
             pos, ts, values, sensor_ids = pos[fresh], ts[fresh], values[fresh], sensor_ids[fresh]
@@ -119,11 +130,18 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
     first_index = np.flatnonzero(starts)
     last_index = np.r_[first_index[1:] - 1, n - 1]
     group_sensor = sensor_ids[first_index].tolist()
-    group_at = {sid: g for g, sid in enumerate(group_sensor)} if (states or active) else {}
+    group_at: dict[int, int] = {}  # sensor id -> group, for the sensors with a known state
+    known = set(states) | {sid for sid, _kind in active}
+    if known:
+        group_of_pos = np.full(len(config.sensor_id), -1, dtype=np.int64)
+        group_of_pos[pos[first_index]] = np.arange(len(first_index))
+        for sid, p in _positions_of(config, list(known)).items():
+            if group_of_pos[p] >= 0:
+                group_at[sid] = int(group_of_pos[p])
     idx = np.arange(n)
     conditions = _conditions(config, pos, values)
     new_excursions: dict[int, dict] = {}
-    changed: set[int] = set()
+    changed: dict[int, int] = {}  # sensor id -> its group: sensors whose state changed
     to_clear: list[tuple[int, int, float]] = []
 
     for kind in KINDS:
@@ -167,7 +185,7 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
                 alarm = active.pop(key, None)
                 if alarm is not None:
                     to_clear.append((alarm["pk"], int(ts[i]), float(values[i])))
-                    changed.add(sid)
+                    changed[sid] = g
                 fresh_alarm = raised_here.pop(g, None)
                 if fresh_alarm is not None:
                     fresh_alarm.cleared_at = ms_to_datetime(int(ts[i]))
@@ -184,7 +202,7 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
                 )
                 outcome.raised.append(alarm)
                 raised_here[g] = alarm
-                changed.add(sid)
+                changed[sid] = g
         # Pending excursions (on, not raised) at the end of each group, and changes to them.
         end_on = on[last_index]
         end_since = begin_ts[last_index]
@@ -197,11 +215,21 @@ def evaluate(gateway, config, pos: np.ndarray, ts: np.ndarray, values: np.ndarra
             else:
                 bucket.pop(kind.value, None)
             if bucket.get(kind.value) != before:
-                changed.add(sid)
+                changed[sid] = g
 
-    last_ts = {group_sensor[g]: int(ts[i]) for g, i in enumerate(last_index.tolist())}
+    # The last evaluated time, kept only for sensors whose state is written.
+    last_ts = {sid: int(ts[last_index[g]]) for sid, g in changed.items()}
     _write(outcome, to_clear, changed, new_excursions, states, last_ts)
     return outcome
+
+
+def _positions_of(config, sensor_ids: list[int]) -> dict[int, int]:
+    """Sensor id -> its index in the gateway's arrays (``config.sensor_id`` is sorted by id),
+    for the ids that are there."""
+    wanted = np.asarray(sensor_ids, dtype=np.int64)
+    at = np.minimum(np.searchsorted(config.sensor_id, wanted), len(config.sensor_id) - 1)
+    found = config.sensor_id[at] == wanted
+    return dict(zip(wanted[found].tolist(), at[found].tolist(), strict=True))
 
 
 def _known(kind: str, active, states):

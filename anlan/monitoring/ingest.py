@@ -238,10 +238,26 @@ def _times(raw: list) -> tuple[np.ndarray, np.ndarray]:
     return ms, bad
 
 
+RECENT_TAG_LISTS = 8
+
+
 def _positions(config, tags: list) -> np.ndarray:
+    """Each tag's index in the gateway's arrays (-1: unknown). A batch with the same tags as a
+    recent one (compared in full) reuses its positions instead of a dict look-up per tag."""
     get = config.position.get
     try:
-        return np.fromiter((get(t, -1) for t in tags), dtype=np.int64, count=len(tags))
+        key = (len(tags), tags[0], tags[-1]) if tags and isinstance(tags, list) else None
+        recent = config.recent_tags  # replaced whole, never changed in place (threads)
+        if key is not None:
+            for seen_key, seen_tags, seen_positions in recent:
+                if seen_key == key and seen_tags == tags:
+                    return seen_positions.copy()
+        positions = np.fromiter((get(t, -1) for t in tags), dtype=np.int64, count=len(tags))
+        if key is not None:
+            config.recent_tags = [(key, list(tags), positions.copy())] + recent[
+                : RECENT_TAG_LISTS - 1
+            ]
+        return positions
     except TypeError:  # an unhashable tag (a list, an object)
         return np.fromiter(
             (get(t, -1) if isinstance(t, str) else -1 for t in tags),

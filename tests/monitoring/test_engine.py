@@ -162,3 +162,28 @@ def test_many_sensors_in_one_batch(gateway):
     assert result.alarms_raised == 10
     assert result.alarms_cleared == 0
     assert Alarm.objects.filter(cleared_at__isnull=False).count() == 10
+
+
+@pytest.mark.django_db
+def test_gateways_with_interleaved_sensors_keep_their_alarms_apart(gateway, lingshi_mine):
+    """Sensor ids of two gateways interleave (sensors added to each in turn): a batch of one
+    gateway neither clears nor sees the other's alarms and pending excursions."""
+    from anlan.monitoring import services
+
+    other, _token = services.create_gateway(
+        user=None, enterprise=lingshi_mine, name="网关2", code="gw-2"
+    )
+    first = make_sensor(gateway, tag="LT-101")
+    between = make_sensor(other, tag="LT-201", debounce_seconds=0)
+    last = make_sensor(gateway, tag="LT-102")
+    assert first.pk < between.pk < last.pk
+    feed(other, [(0, 18.5)], tag="LT-201")  # H and HH on the other gateway
+    feed(other, [(1, 15.5)], tag="LT-201")  # HH cleared, H stays
+    assert active_kinds(between) == ["h"]
+    feed(gateway, [(2, 10.0)], tag="LT-101")  # normal readings on this gateway
+    feed(gateway, [(2, 10.0)], tag="LT-102")
+    assert active_kinds(between) == ["h"]
+    assert feed(gateway, [(3, 18.5)], tag="LT-102").alarms_raised == 2
+    assert active_kinds(last) == ["h", "hh"] and active_kinds(first) == []
+    feed(other, [(4, 10.0)], tag="LT-201")
+    assert active_kinds(between) == [] and active_kinds(last) == ["h", "hh"]

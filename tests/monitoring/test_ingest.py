@@ -199,3 +199,22 @@ def test_gateway_only_reaches_its_own_sensors(token, level_sensor, yuncheng_plan
     make_sensor(other_gw, tag="YC-1")
     data = post(token, {"readings": [["YC-1", now_s(), 1]]}).json()
     assert data["rejects"][0]["reason"] == "unknown_sensor"
+
+
+@pytest.mark.django_db
+def test_a_gateway_repeating_its_tag_list_reaches_the_same_sensors_and_a_new_one_counts(
+    token, gateway, level_sensor
+):
+    """Gateways send the same tags cycle after cycle; the positions of a recent tag list are
+    reused, and a sensor added in between is found (its tag was unknown before)."""
+    t = now_s()
+    tags = ["LT-101", "NEW-1", "LT-101"]
+    first = post(token, {"tags": tags, "ts": [t - 30, t - 30, t - 29], "values": [1, 2, 3]})
+    assert first.json()["rejects"] == [{"index": 1, "tag": "NEW-1", "reason": "unknown_sensor"}]
+    again = post(token, {"tags": tags, "ts": [t - 20, t - 20, t - 19], "values": [1, 2, 3]})
+    assert (again.json()["accepted"], again.json()["rejected"]) == (2, 1)
+    new = make_sensor(gateway, tag="NEW-1")
+    third = post(token, {"tags": tags, "ts": [t - 10, t - 10, t - 9], "values": [1, 2, 3]})
+    assert (third.json()["accepted"], third.json()["rejected"]) == (3, 0)
+    assert readings.count_readings(new.pk) == 1
+    assert readings.count_readings(level_sensor.pk) == 6
