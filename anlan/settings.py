@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "anlan.core.middleware.RejectNulCharactersMiddleware",
+    "anlan.core.middleware.RejectHugeIntegersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anlan.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -70,4 +72,43 @@ class RejectNulCharactersMiddleware:
                 return ("query", name.replace("\x00", "\\0"))
         if request.content_type == "application/json" and b"\\u0000" in request.body:
             return ("body",)
+        return None
+
+
+# The largest value of a 64-bit signed integer column (ids, counts): both databases refuse a
+# larger one deep inside a query (SQLite's driver with OverflowError, PostgreSQL with an error).
+LARGEST_INTEGER = 2**63 - 1
+_DIGITS = re.compile(r"[+-]?\d{19,}")
+
+
+class RejectHugeIntegersMiddleware:
+    """Refuse a whole number beyond 64 bits in a query parameter or a path segment, naming it,
+    before it reaches a view: every id and count in Anlan fits in 64 bits, and no view needs to
+    guard each of its integer parameters against the database driver's overflow."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._find(request)
+        if where is None:
+            return self.get_response(request)
+        message = translation.gettext("%(where)s: the number is too large.") % {"where": where[-1]}
+        if request.path.startswith("/api/"):
+            body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
+            return JsonResponse(body, status=422)
+        return HttpResponseBadRequest(message)
+
+    @staticmethod
+    def _too_large(value: str) -> bool:
+        return bool(_DIGITS.fullmatch(value.strip())) and abs(int(value)) > LARGEST_INTEGER
+
+    @classmethod
+    def _find(cls, request) -> tuple[str, ...] | None:
+        for segment in request.path.split("/"):
+            if cls._too_large(segment):
+                return ("path", segment)
+        for name, values in request.GET.lists():
+            if any(cls._too_large(value) for value in values):
+                return ("query", name)
         return None
