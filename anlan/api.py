@@ -88,6 +88,9 @@ from anlan.patrols.api import router as patrols_router  # noqa: E402
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
+from anlan.rescue.api import router as rescue_router  # noqa: E402
+from anlan.rescue.api_equipment import router as rescue_equipment_router  # noqa: E402
+from anlan.rescue.api_members import router as rescue_members_router  # noqa: E402
 from anlan.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", core_router)
@@ -106,3 +109,6 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/commitments", commitments_router)
+api.add_router("/rescue", rescue_router)
+api.add_router("/rescue", rescue_members_router)
+api.add_router("/rescue", rescue_equipment_router)

@@ -84,6 +84,10 @@ ALIASES = {
     ("patrols", "due"): ["patrols", "due"],
     ("patrols", "list"): ["patrols", "list"],
     ("commitments",): ["commitments"],
+    ("rescue", "members"): ["rescue_members"],
+    ("rescue", "equipment"): ["rescue_equipment"],
+    ("rescue", "drills"): ["rescue_drills"],
+    ("rescue",): ["rescue"],
     ("manage",): [],
 }
 

@@ -501,3 +501,68 @@ ANLAN_MQTT_CLIENT_ID = env_str("ANLAN_MQTT_CLIENT_ID", "anlan-ingest")
 ANLAN_MQTT_TOPIC_PREFIX = env_str("ANLAN_MQTT_TOPIC_PREFIX", "anlan/gateways").strip("/")
 ANLAN_MQTT_TLS_CA_FILE = env_str("ANLAN_MQTT_TLS_CA_FILE", "")
 ANLAN_MQTT_GATEWAY_CACHE_SECONDS = env_int("ANLAN_MQTT_GATEWAY_CACHE_SECONDS", 5)
+
+
+# Rescue forces (issue #6, REFERENCE §8). None of these is a confirmed national number unless
+# said so; all are local settings.
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
+def env_post_rules(name: str, default: str) -> dict[str, tuple[int, float]]:
+    """``brigade_commander=55/5,…`` → {"brigade_commander": (55, 5.0), …}: the highest age and
+    the fewest years of qualifying experience for each post."""
+    raw = env_str(name, default) or default
+    try:
+        rules = {}
+        for item in raw.split(","):
+            if item.strip():
+                post, limits = item.split("=", 1)
+                age, years = limits.split("/", 1)
+                rules[post.strip()] = (int(age), float(years))
+        return rules
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must look like brigade_commander=55/5,squad_leader=45/1, not {raw!r}"
+        ) from exc
+
+
+# Ages and experience per post (REFERENCE §8.2, [P], from Decree 16 quiz material): brigade
+# commanders at most 55 with 5 years, squadron commanders 50 with 3, squad leaders 45 with 1 year
+# of rescue work, members 45. A member is at least MIN_AGE.
+ANLAN_RESCUE_POST_RULES = env_post_rules(
+    "ANLAN_RESCUE_POST_RULES",
+    "brigade_commander=55/5,squadron_commander=50/3,squad_leader=45/1,member=45/0",
+)
+ANLAN_RESCUE_MIN_AGE = env_int("ANLAN_RESCUE_MIN_AGE", 18)
+# Structure (AQ 1008-era numbers, [V] for the old rule, unconfirmed for Decree 16): a squad of
+# at least 9, a squadron of at least 3 squads.
+ANLAN_RESCUE_MIN_SQUAD_SIZE = env_int("ANLAN_RESCUE_MIN_SQUAD_SIZE", 9)
+ANLAN_RESCUE_MIN_SQUADS_PER_SQUADRON = env_int("ANLAN_RESCUE_MIN_SQUADS_PER_SQUADRON", 3)
+# Certificates expiring within this many days are warned about.
+ANLAN_RESCUE_CERT_WARNING_DAYS = env_int("ANLAN_RESCUE_CERT_WARNING_DAYS", 60)
+# Checks of breathing apparatus (days between them) given to a new breathing-apparatus type; the
+# frequencies are NOT confirmed (REFERENCE §8.2 [M]) and are edited per type afterwards.
+ANLAN_RESCUE_BREATHING_CHECK_DAYS = env_minutes_by_level(
+    "ANLAN_RESCUE_BREATHING_CHECK_DAYS", "daily=1,weekly=7,monthly=30,calibration=90"
+)
+# Arrival estimates: turn-out time (leave within 1 minute of the call, [V] AQ 1008-era), road
+# distance = straight-line distance × ROAD_FACTOR, driven at SPEED_KMH. Coverage: a flagged mine
+# whose nearest qualified team arrives later than COVERAGE_MINUTES (30, [V]) is a gap.
+ANLAN_RESCUE_TURNOUT_MINUTES = env_float("ANLAN_RESCUE_TURNOUT_MINUTES", 1.0)
+ANLAN_RESCUE_SPEED_KMH = env_float("ANLAN_RESCUE_SPEED_KMH", 50.0)
+ANLAN_RESCUE_ROAD_FACTOR = env_float("ANLAN_RESCUE_ROAD_FACTOR", 1.4)
+ANLAN_RESCUE_COVERAGE_MINUTES = env_float("ANLAN_RESCUE_COVERAGE_MINUTES", 30.0)
+ANLAN_RESCUE_COVERAGE_FLAGS = env_list(
+    "ANLAN_RESCUE_COVERAGE_FLAGS", "high_gas,outburst,rock_burst"
+)
+if min(ANLAN_RESCUE_SPEED_KMH, ANLAN_RESCUE_ROAD_FACTOR, ANLAN_RESCUE_COVERAGE_MINUTES) <= 0:
+    raise ImproperlyConfigured(
+        "ANLAN_RESCUE_SPEED_KMH, _ROAD_FACTOR, _COVERAGE_MINUTES must be > 0"
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("supervision/", include("anlan.supervision.urls")),
     path("patrols/", include("anlan.patrols.urls")),
     path("commitments/", include("anlan.commitments.urls")),
+    path("rescue/", include("anlan.rescue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,0 +1,5 @@
+"""Rescue API: teams, duty, incidents, dispatch recommendation, coverage."""
+
+from ninja import Router
+
+router = Router(tags=["rescue"])

@@ -1,0 +1,5 @@
+"""Rescue equipment and drills API, mounted at /api/rescue/ (see anlan/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["rescue equipment"])

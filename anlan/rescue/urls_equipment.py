@@ -1,0 +1,3 @@
+"""Equipment, loan, stock-take and drill pages (included by urls.py, namespace rescue)."""
+
+urlpatterns: list = []
