@@ -566,3 +566,9 @@ if min(ANLAN_RESCUE_SPEED_KMH, ANLAN_RESCUE_ROAD_FACTOR, ANLAN_RESCUE_COVERAGE_M
     raise ImproperlyConfigured(
         "ANLAN_RESCUE_SPEED_KMH, _ROAD_FACTOR, _COVERAGE_MINUTES must be > 0"
     )
+# Duty shifts: a day shift from the first hour to the second, a night shift from the second hour
+# to the first hour of the next day; a 24-hour shift covers its calendar day.
+ANLAN_RESCUE_DAY_SHIFT_HOURS = env_numbers("ANLAN_RESCUE_DAY_SHIFT_HOURS", "8,20")
+# A team is recommended for a gas, fire or chemical incident only with at least this many
+# breathing apparatus sets in service (one squad's worth by default).
+ANLAN_RESCUE_MIN_BREATHING_SETS = env_int("ANLAN_RESCUE_MIN_BREATHING_SETS", 9)

@@ -45,6 +45,7 @@ DEMO_MARK = "（演示）"
 
 LINGSHI, XIYANG, JIEXIU = "140729", "140724", "140781"
 XIAOYI, YANHU, HEJIN = "141181", "140802", "140882"
+PINGYAO, SHOUYANG = "140728", "140725"
 JINZHONG = "140700"
 
 
@@ -102,6 +103,16 @@ COUNTIES: dict[str, CountySpec] = {
             _t("191", "孝河镇", "37.100", "111.830", ("201", "河底村"), ("202", "张家庄村")),
             _t("192", "梧岭乡", "37.050", "111.650", ("201", "梧桐坪村"), ("202", "后沟村")),
         ),
+    ),
+    PINGYAO: CountySpec(
+        ("37.189", "112.175"),
+        "354",
+        (_t("190", "宁固镇", "37.120", "112.030", ("201", "东源村"), ("202", "西郭村")),),
+    ),
+    SHOUYANG: CountySpec(
+        ("37.895", "113.177"),
+        "354",
+        (_t("190", "西洛镇", "37.985", "113.020", ("201", "南河村"), ("202", "北庄村")),),
     ),
     YANHU: CountySpec(
         ("35.026", "111.007"),
@@ -183,6 +194,9 @@ ENTERPRISES: tuple[EnterpriseSpec, ...] = (
     E(XIAOYI, "191", "孝义市孝河冷链物流有限公司", Ind.COMMERCE_TRADE, "5930", Size.SMALL, 70, (NH3,), address="物流园5号"),
     E(XIAOYI, "", "孝义市胜溪家具有限公司", LIGHT, "2110", Size.SMALL, 60, (DUST,), address="府前街南段"),
     E(XIAOYI, "", "孝义市兴孝商业广场", Ind.CROWDED_VENUE, "5211", Size.LARGE, 520, (), address="崇文街1号"),
+    # 平遥县 and 寿阳县: high-gas mines beyond 30 minutes of every team until the planned squads
+    E(PINGYAO, "190201", "平遥县宁固煤业有限公司", COAL, "0610", Size.MEDIUM, 540, (GAS,), address="东源井田"),
+    E(SHOUYANG, "190201", "寿阳县西洛煤业有限公司", COAL, "0610", Size.LARGE, 1150, (GAS, OUTBURST), address="南河矿区"),
     # 运城市盐湖区
     E(YANHU, "190", "运城市盐湖区盐池铝业有限公司", NONFE, "3252", Size.MEDIUM, 320, (CASTING,), address="铝业园区1号"),
     E(YANHU, "191201", "运城市盐湖区中条铝材有限公司", NONFE, "3252", Size.SMALL, 140, (CASTING, DUST), Status.SUSPENDED, "山底工业区"),
@@ -228,7 +242,7 @@ TEAMS: tuple[tuple[str, str, str, int], ...] = (
     ("晋中市矿山救援大队", TeamKind.CITY_BRIGADE, JINZHONG, 86),
     ("灵石县矿山救援中队", TeamKind.COUNTY_SQUAD, LINGSHI, 22),
     ("昔阳县矿山救援中队", TeamKind.COUNTY_SQUAD, XIYANG, 22),
-    ("孝义市胜溪煤业矿山救援队", TeamKind.ENTERPRISE, XIAOYI, 36),
+    ("孝义市矿山救援大队", TeamKind.COUNTY_SQUAD, XIAOYI, 36),
     ("孝义市孝河焦化应急救援队", TeamKind.ENTERPRISE, XIAOYI, 28),
     ("孝义市梧岭氧化铝应急救援队", TeamKind.ENTERPRISE, XIAOYI, 24),
     ("孝义市孝河煤矿兼职救援队", TeamKind.ENTERPRISE, XIAOYI, 18),
@@ -237,6 +251,9 @@ TEAMS: tuple[tuple[str, str, str, int], ...] = (
     ("孝义市梧岭乡应急救援队", TeamKind.TOWNSHIP, XIAOYI, 15),
     ("孝义市曙光志愿救援队", TeamKind.SOCIAL, XIAOYI, 32),
     ("孝义市山地户外救援队", TeamKind.SOCIAL, XIAOYI, 19),
+    # Planned squads (status "planned"): the coverage what-if adds them.
+    ("平遥县矿山救援中队（规划）", TeamKind.COUNTY_SQUAD, PINGYAO, 22),
+    ("寿阳县矿山救援中队（规划）", TeamKind.COUNTY_SQUAD, SHOUYANG, 22),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -311,6 +328,7 @@ STEPS = (
     _("Online patrols"),
     _("Daily safety commitments and work permits"),
     _("包保 duty checks and the strict-supervision list"),
+    _("Rescue members, equipment, duty rosters and an incident"),
 )
 
 
@@ -627,6 +645,12 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
 
         counter.created["duty_checks"] = build_demo_duties(enterprises=enterprises)["checks"]
         step(14)
+        from anlan.rescue.demo import build_demo_rescue
+
+        rescue = build_demo_rescue(teams=teams, enterprises=enterprises)
+        counter.created["team_members"] = rescue["members"]
+        counter.created["incidents"] = rescue["incidents"]
+        step(15)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

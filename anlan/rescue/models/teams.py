@@ -34,6 +34,7 @@ from ..choices import (
     Staffing,
     TeamKind,
     TeamStatus,
+    TeamTier,
     TrainingKind,
     UnitKind,
 )
@@ -175,6 +176,10 @@ class Team(Located):
     @property
     def tier(self) -> str:
         return KIND_TIERS.get(self.kind, "support")
+
+    @property
+    def tier_label(self) -> str:
+        return str(TeamTier(self.tier).label)
 
     @property
     def status_colour(self) -> str:
