@@ -455,8 +455,12 @@ def patch_incident(request, incident_id: int, payload: IncidentPatch):
     response=list[CandidateOut],
     summary="Teams ranked by estimated arrival, with reasons",
 )
-def recommendation(request, incident_id: int, eligible_only: bool = False):
-    rows = [c.as_dict() for c in dispatch_service.recommend(_incident(request, incident_id))]
+def recommendation(
+    request, incident_id: int, eligible_only: bool = False, limit: int = Query(20, ge=1, le=1000)
+):
+    """``limit``: at most this many ranked teams, and this many of the others."""
+    incident = _incident(request, incident_id)
+    rows = [c.as_dict() for c in dispatch_service.recommend(incident, limit=limit)]
     return [r for r in rows if r["eligible"] or not eligible_only]
 
 

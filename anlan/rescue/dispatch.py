@@ -147,9 +147,16 @@ def needed_capability(incident: Incident) -> str | None:
     return KIND_CAPABILITY.get(incident.kind)
 
 
-def recommend(incident: Incident, *, now: dt.datetime | None = None, teams=None) -> list[Candidate]:
-    """Every in-service team with a location: eligible ones first by estimated arrival (rank 1
-    is the fastest), then the others by arrival with what keeps them out."""
+def recommend(
+    incident: Incident,
+    *,
+    now: dt.datetime | None = None,
+    teams=None,
+    limit: int | None = None,
+) -> list[Candidate]:
+    """In-service teams with a location: eligible ones first by estimated arrival (rank 1 is the
+    fastest), then the others by arrival with what keeps them out. ``limit`` keeps that many of
+    each (reasons are written only for the teams returned)."""
     params = reach.ReachParams.from_settings()
     teams = list(
         (teams if teams is not None else in_service_teams())
@@ -172,22 +179,23 @@ def recommend(incident: Incident, *, now: dt.datetime | None = None, teams=None)
         float(incident.latitude), float(incident.longitude), lat, lon, eligible, params
     )
     road = params.road_km(distance)
+    rest = np.flatnonzero(~eligible)
+    rest = rest[np.argsort(eta[rest], kind="stable")]
+    if limit is not None:
+        order, rest = order[:limit], rest[:limit]
     candidates = []
-    for i, f in enumerate(facts):
+    for n, i in enumerate([*order, *rest], start=1):
         c = Candidate(
-            facts=f,
+            facts=facts[i],
             distance_km=float(distance[i]),
             road_km=float(road[i]),
             eta_minutes=float(eta[i]),
             eligible=bool(eligible[i]),
+            rank=n if eligible[i] else None,
         )
         _explain(c, needed, needs_breathing, min_sets, params)
         candidates.append(c)
-    ranked = [candidates[i] for i in order]
-    for n, c in enumerate(ranked, start=1):
-        c.rank = n
-    others = sorted((c for c in candidates if not c.eligible), key=lambda c: c.eta_minutes)
-    return ranked + others
+    return candidates
 
 
 def _explain(c: Candidate, needed, needs_breathing, min_sets, params) -> None:
@@ -260,7 +268,7 @@ def dispatch_team(
         raise ValidationError({"team": _("%(team)s has no base location.") % {"team": team.name}})
     ranked = recommend(incident, now=at, teams=Team.objects.filter(pk=team.pk))
     candidate = ranked[0]
-    full = [c for c in recommend(incident, now=at) if c.eligible]
+    full = [c for c in recommend(incident, now=at, limit=50) if c.eligible]
     rank = next((c.rank for c in full if c.team.pk == team.pk), None)
     force_reason = (force_reason or "").strip()
     if not candidate.facts.on_duty and not force_reason:

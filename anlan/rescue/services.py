@@ -117,8 +117,12 @@ def on_duty(now: dt.datetime | None = None, teams=None) -> dict[int, DutyShift]:
     if teams is not None:
         shifts = shifts.filter(team__in=teams)
     found: dict[int, DutyShift] = {}
+    windows: dict[tuple, tuple] = {}
     for shift in shifts.select_related("commander", "unit"):
-        start, end = shift_window(shift.day, shift.shift)
+        key = (shift.day, shift.shift)
+        if key not in windows:
+            windows[key] = shift_window(shift.day, shift.shift)
+        start, end = windows[key]
         if start <= now < end:
             found.setdefault(shift.team_id, shift)
     return found

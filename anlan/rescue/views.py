@@ -33,6 +33,9 @@ from .forms import (
 )
 from .models import Dispatch, Incident, Team
 
+# Teams shown on the incident page: this many ranked, and this many of the others.
+RECOMMEND_ROWS = 15
+
 
 def _counties(user):
     from anlan.core.models import Region
@@ -204,7 +207,7 @@ def incident_detail(request, pk: int):
         Incident.objects.visible_to(request.user).select_related("region", "enterprise"), pk=pk
     )
     sent = {d.team_id for d in incident.dispatches.all()}
-    candidates = dispatch_service.recommend(incident)
+    candidates = dispatch_service.recommend(incident, limit=RECOMMEND_ROWS)
     return render(
         request,
         "rescue/incident_detail.html",
