@@ -438,25 +438,38 @@ def _leader_team(team: Team) -> None:
     _members(team, county, timezone.localdate(), offset=900 + team.pk * 3)
 
 
+def _link(team: Team, enterprise) -> None:
+    """Link once: adding an existing link would still write a history row."""
+    if not team.linked_enterprises.filter(pk=enterprise.pk).exists():
+        team.linked_enterprises.add(enterprise)
+
+
 def build_demo_rescue(*, teams: dict[str, Team], enterprises: dict) -> dict:
     today = timezone.localdate()
     by_name = {e.name.removesuffix(DEMO_MARK): e for e in enterprises.values()}
     for name, spec in DETAILS.items():
         team = teams[name]
         lat, lon, address, caps, staffing, parent, partner, gov, ent, status = spec
-        team.latitude, team.longitude = Decimal(lat), Decimal(lon)
-        team.base_address = address
-        team.capabilities = caps
-        team.staffing = staffing
-        team.parent = teams[parent] if parent else None
-        team.co_building_enterprise = by_name[partner] if partner else None
-        team.government_provides, team.enterprise_provides = gov, ent
-        team.status = status
-        team.duty_phone = f"0354-{7000000 + team.pk:07d}"
-        team.full_clean()
-        team.save()
+        values = {
+            "latitude": Decimal(lat),
+            "longitude": Decimal(lon),
+            "base_address": address,
+            "capabilities": caps,
+            "staffing": staffing,
+            "parent": teams[parent] if parent else None,
+            "co_building_enterprise": by_name[partner] if partner else None,
+            "government_provides": gov,
+            "enterprise_provides": ent,
+            "status": status,
+            "duty_phone": f"0354-{7000000 + team.pk:07d}",
+        }
+        if any(getattr(team, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(team, k, v)
+            team.full_clean()
+            team.save()
         if partner:
-            team.linked_enterprises.add(by_name[partner])
+            _link(team, by_name[partner])
         if not team.contacts.exists():
             TeamContact.objects.create(
                 team=team, name="值班室", role="24小时值班", phone=team.duty_phone
@@ -464,9 +477,9 @@ def build_demo_rescue(*, teams: dict[str, Team], enterprises: dict) -> dict:
     # Mine teams are linked with the safety departments of the mines they serve.
     for e in by_name.values():
         if e.industry == "coal_mine" and e.region.code.startswith("140729"):
-            teams[LINGSHI_SQUAD].linked_enterprises.add(e)
+            _link(teams[LINGSHI_SQUAD], e)
         if e.industry == "coal_mine" and e.region.code.startswith("140724"):
-            teams[XIYANG_SQUAD].linked_enterprises.add(e)
+            _link(teams[XIYANG_SQUAD], e)
     members = 0
     for offset, name in enumerate((CITY_BRIGADE, LINGSHI_SQUAD, XIYANG_SQUAD, XIAOYI_BRIGADE)):
         team = teams[name]

@@ -10,11 +10,11 @@ from anlan.core.models import Region, User
 from anlan.core.validators import validate_id_number, validate_mobile, validate_uscc
 from anlan.registry.choices import EnterpriseRiskFlag
 from anlan.registry.models import Enterprise, HazardSource, ResponsiblePerson
-from anlan.rescue.models import Team
+from anlan.rescue.models import Member, Team
 
 pytestmark = pytest.mark.django_db
 
-DEMO_COUNTIES = ("140729", "140724", "140781", "141181", "140802", "140882")
+DEMO_COUNTIES = ("140729", "140724", "140781", "141181", "140802", "140882", "140728", "140725")
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def test_demo_builds_a_realistic_data_set(demo):
     assert Enterprise.objects.filter(is_demo=True).count() == demo["enterprises"]
     assert demo["persons"] == ResponsiblePerson.objects.count() >= 2 * demo["enterprises"]
     assert demo["hazard_sources"] == HazardSource.objects.count() > 0
-    assert demo["teams"] == Team.objects.filter(is_demo=True).count() == 12
+    assert demo["teams"] == Team.objects.filter(is_demo=True).count() == 14
     assert demo["users"] == User.objects.filter(is_demo=True).count() == 11
     for county in DEMO_COUNTIES:
         assert Enterprise.objects.filter(region__prefix__startswith=county).exists(), county
@@ -107,7 +107,29 @@ def test_rerunning_does_not_reset_a_changed_password(demo):
 def test_lingshi_and_xiyang_squads_have_44_members(demo):
     squads = Team.objects.filter(name__in=["灵石县矿山救援中队", "昔阳县矿山救援中队"])
     assert sum(squads.values_list("headcount", flat=True)) == 44
+    assert Member.objects.filter(team__in=squads).count() == 44
     assert Team.objects.filter(region__code="141181", is_demo=True).count() == 9
+
+
+def test_the_demo_rescue_forces_answer_the_done_when_of_the_rescue_issue(demo):
+    from anlan.core.models import User
+    from anlan.rescue import coverage
+    from anlan.rescue.models import EquipmentItem, Incident
+
+    bg4 = EquipmentItem.objects.filter(team__name="孝义市矿山救援大队", equipment_type__model="BG4")
+    assert bg4.count() == 14
+    incident = Incident.objects.get(is_demo=True)
+    assert incident.kind == "gas_explosion"
+    assert [d.team.name for d in incident.dispatches.order_by("notified_at")] == [
+        "灵石县矿山救援中队",
+        "孝义市矿山救援大队",
+    ]
+    assert incident.events.filter(stage="arrived").count() == 2
+    city = User.objects.get(username="city")
+    assert coverage.analyse(user=city).summary()["gaps"] > 0
+    planned = list(Team.objects.filter(status="planned"))
+    assert {t.name[:2] for t in planned} == {"平遥", "寿阳"}
+    assert coverage.analyse(user=city, planned=planned).summary()["gaps"] == 0
 
 
 def test_demo_townships_and_villages_are_fictional(demo):
