@@ -3,8 +3,6 @@ units of a team, members, training records, certificates (and those due), scorin
 assessments. Scoped by ``visible_to`` (404 outside it); 403 for a change the user may not make;
 422 naming the field for bad input, with nothing saved. ID numbers are returned masked."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
