@@ -225,3 +225,12 @@ def test_id_number_of_a_child_is_refused(lingshi_squad, system_admin):
         )
     assert "id_number" in exc.value.message_dict
     assert not Member.objects.exists()
+
+
+def test_the_daily_job_warns_the_commander(lingshi_squad, commander):
+    from anlan.rescue import tasks
+
+    member = add_member(lingshi_squad, "每日任务")
+    _certificate(member, "矿山救援证", TODAY - dt.timedelta(days=1))
+    tasks.expiring_certificates.call_local()
+    assert Notification.objects.filter(recipient=commander).count() == 1
