@@ -47,7 +47,7 @@ def test_member_page_shows_masked_ids_and_the_structure_problem(
     assert "赵救援" in html and member.id_number_masked in html
     assert member.id_number not in html
     structure = html.split('data-testid="structure"')[1].split("</section>")[0]
-    assert "一小队" in structure and "1" in structure and "9" in structure
+    assert "alert-warning" in structure and "一小队" in structure and "9" in structure
     assert "table-responsive" in html
 
 
