@@ -3,8 +3,6 @@
 Scoped by ``visible_to``: 404 outside the user's scope, 403 without the right to change, 422
 naming the field (a stock-take line's field as ``lines[1].counted_quantity``)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
