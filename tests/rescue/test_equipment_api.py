@@ -4,7 +4,6 @@ import json
 
 import pytest
 import time_machine
-from django.test import Client
 
 from anlan.rescue.models import EquipmentCheck, EquipmentItem, EquipmentLoan
 
@@ -14,6 +13,8 @@ from .test_equipment_services import (  # noqa: F401
     bg4,
     check,
     drone_type,
+    english_client,
+    in_english,
     lingshi_commander,
     lingshi_squad,
     xiyang_squad,
@@ -22,10 +23,8 @@ from .test_equipment_services import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def login(user):
+    return english_client(user)
 
 
 def send(client, method, url, payload=None):

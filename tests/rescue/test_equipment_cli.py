@@ -13,6 +13,8 @@ from .test_equipment_services import (  # noqa: F401
     add_item,
     bg4,
     drone_type,
+    english_client,
+    in_english,
     lingshi_commander,
     lingshi_squad,
     xiyang_squad,

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 
 from anlan.core.choices import UserRole
 from anlan.rescue import services_equipment as services
@@ -25,6 +26,20 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English (the interface is Chinese once translations merge)."""
+    with translation.override("en"):
+        yield
+
+
+def english_client(user) -> Client:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

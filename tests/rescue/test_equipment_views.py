@@ -4,7 +4,6 @@ import io
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -17,6 +16,8 @@ from .test_equipment_services import (  # noqa: F401
     bg4,
     check,
     drone_type,
+    english_client,
+    in_english,
     lingshi_commander,
     lingshi_squad,
     xiyang_squad,
@@ -25,10 +26,8 @@ from .test_equipment_services import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def login(user):
+    return english_client(user)
 
 
 def test_catalogue_page_lists_schedules_and_an_admin_edits_an_interval(city_admin, bg4):
