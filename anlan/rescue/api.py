@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from anlan.core.api import MAX_ID
 from anlan.core.models import Region
 from anlan.registry.models import Enterprise
 
@@ -23,6 +25,7 @@ from .choices import Capability, Readiness, Shift, Staffing, TeamKind, TeamStatu
 from .models import Dispatch, Incident, Member, Team, TeamUnit
 
 router = Router(tags=["rescue"])
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ContactIn(Schema):
@@ -35,17 +38,17 @@ class TeamIn(Schema):
     name: str = Field(..., max_length=100)
     kind: str = Field(..., description=", ".join(TeamKind.values))
     region: str = Field(..., description="Region code served (6 or more digits)")
-    parent: int | None = None
+    parent: Id | None = None
     status: str = Field(TeamStatus.ACTIVE, description=", ".join(TeamStatus.values))
     staffing: str = Field(Staffing.FULL_TIME, description="full_time or part_time")
     capabilities: list[str] = Field(default_factory=list, description=", ".join(Capability.values))
     base_address: str = Field("", max_length=255)
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    co_building_enterprise: int | None = None
+    co_building_enterprise: Id | None = None
     government_provides: str = Field("", max_length=500)
     enterprise_provides: str = Field("", max_length=500)
-    linked_enterprises: list[int] = Field(default_factory=list)
+    linked_enterprises: list[Id] = Field(default_factory=list, max_length=1000)
     duty_phone: str = Field("", max_length=20)
     headcount: int = Field(0, ge=0, le=100000)
     contacts: list[ContactIn] | None = Field(None, max_length=20)
@@ -202,8 +205,8 @@ def board(request, kind: str = "", county: str = ""):
 class ShiftIn(Schema):
     day: dt.date
     shift: str = Field(Shift.FULL_DAY, description="full_day, day or night")
-    unit: int | None = Field(None, description="Squad on duty (unit id)")
-    commander: int = Field(..., description="Member id of the duty commander")
+    unit: Id | None = Field(None, description="Squad on duty (unit id)")
+    commander: Id = Field(..., description="Member id of the duty commander")
     phone: str = Field("", max_length=20)
     readiness: str = Field(Readiness.NORMAL, description="normal, elevated or high")
     readiness_reason: str = Field("", max_length=200)
@@ -256,7 +259,7 @@ def add_shift(request, team_id: int, payload: ShiftIn):
 
 
 class ReadinessIn(Schema):
-    teams: list[int] = Field(..., min_length=1, max_length=1000)
+    teams: list[Id] = Field(..., min_length=1, max_length=1000)
     readiness: str
     reason: str = Field(..., max_length=200)
     until: dt.date
@@ -283,7 +286,7 @@ def raise_readiness(request, payload: ReadinessIn):
 class IncidentIn(Schema):
     title: str = Field(..., max_length=200)
     kind: str
-    enterprise: int | None = None
+    enterprise: Id | None = None
     region: str | None = Field(None, description="Region code; default: the enterprise's")
     place: str = Field(..., max_length=255)
     latitude: Decimal | None = None
@@ -390,7 +393,7 @@ class CandidateOut(Schema):
 
 
 class DispatchIn(Schema):
-    team: int
+    team: Id
     force_reason: str = Field("", max_length=300, description="Needed to send an off-duty team")
     at: dt.datetime | None = Field(None, description="When the team was notified; default: now")
 

@@ -4,6 +4,7 @@ Scoped by ``Drill.objects.visible_to``: 404 outside the user's scope, 403 withou
 change, 422 naming the field."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from anlan.core.api import MAX_ID
 from anlan.core.models import Region
 from anlan.core.pagination import Pagination
 from anlan.registry.models import Enterprise
@@ -19,6 +21,7 @@ from . import services_drills as drills
 from .models import Drill, DrillFinding, Team
 
 router = Router(tags=["rescue drills"])
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 # ---------------------------------------------------------------- drills
@@ -29,8 +32,8 @@ class DrillIn(Schema):
     kind: str
     scenario: str = Field(..., max_length=5000)
     region: str = Field(..., description="Region code, e.g. 140729")
-    teams: list[int] = Field(..., max_length=100)
-    enterprises: list[int] = Field(default_factory=list, max_length=200)
+    teams: list[Id] = Field(..., max_length=100)
+    enterprises: list[Id] = Field(default_factory=list, max_length=200)
     planned_for: dt.datetime
 
 
@@ -45,7 +48,7 @@ class HeldIn(Schema):
 class FindingIn(Schema):
     description: str = Field(..., max_length=2000)
     due_on: dt.date
-    enterprise: int | None = Field(None, description="Opens a hazard at this enterprise")
+    enterprise: Id | None = Field(None, description="Opens a hazard at this enterprise")
     task_owner: str = Field("", max_length=100, description="Otherwise: who does the task")
     category: str = "management"
     level: str = "general"

@@ -4,6 +4,7 @@ Scoped by ``visible_to``: 404 outside the user's scope, 403 without the right to
 naming the field (a stock-take line's field as ``lines[1].counted_quantity``)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from anlan.core.api import MAX_ID
 from anlan.core.pagination import Pagination
 
 from . import services_equipment as services
@@ -22,6 +24,7 @@ from .models import (
 )
 
 router = Router(tags=["rescue equipment"])
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _items(request):
@@ -120,8 +123,8 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
-    team: int
-    equipment_type: int
+    team: Id
+    equipment_type: Id
     serial_number: str = Field("", max_length=50)
     card_number: str = Field("", max_length=30)
     quantity: int = 1
@@ -142,7 +145,7 @@ class ItemPatch(Schema):
 
 
 class ItemFilter(Schema):
-    team: int | None = None
+    team: Id | None = None
     category: str = ""
     status: str = Field("", description="in_service, under_repair, retired (default: not retired)")
     pool: bool | None = None
@@ -275,7 +278,7 @@ def create_check(request, item_id: int, payload: CheckIn):
 
 
 class LoanIn(Schema):
-    borrower: int
+    borrower: Id
     purpose: str = Field(..., max_length=200)
     due_back_on: dt.date
 
@@ -348,7 +351,7 @@ def return_loan(request, loan_id: int, payload: ReturnIn):
 
 
 class StockTakeIn(Schema):
-    team: int
+    team: Id
     taken_by: str = Field(..., max_length=100)
     taken_on: dt.date | None = None
 

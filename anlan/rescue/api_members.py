@@ -5,6 +5,7 @@ assessments. Scoped by ``visible_to`` (404 outside it); 403 for a change the use
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from anlan.core.api import MAX_ID
 from anlan.core.pagination import Pagination
 
 from . import services_members as services
 from .models import Certificate, Member, ScoringRule, Team, TeamUnit
 
 router = Router(tags=["rescue members"])
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 # ---------------------------------------------------------------- schemas
@@ -45,8 +48,8 @@ class UnitOut(Schema):
 
 
 class MemberIn(Schema):
-    team: int
-    unit: int | None = None
+    team: Id
+    unit: Id | None = None
     name: str = Field(..., max_length=50)
     id_number: str = Field(..., max_length=30)
     post: str
@@ -57,7 +60,7 @@ class MemberIn(Schema):
 
 
 class MemberPatch(Schema):
-    unit: int | None = None
+    unit: Id | None = None
     name: str | None = Field(None, max_length=50)
     id_number: str | None = Field(None, max_length=30)
     post: str | None = None
@@ -87,7 +90,7 @@ class MemberOut(Schema):
 
 
 class MemberFilterIn(Schema):
-    team: int | None = None
+    team: Id | None = None
     post: str = ""
     status: str = ""
     unit: str = ""
@@ -169,7 +172,7 @@ class ScoringRuleOut(Schema):
 
 
 class AssessmentIn(Schema):
-    rule: int
+    rule: Id
     assessed_on: dt.date
     scores: dict[str, int]
     assessor: str = Field("", max_length=50)
