@@ -42,6 +42,14 @@ anlan commitments missing [--date YYYY-MM-DD]   enterprises that missed the day'
 anlan commitments overview [--date YYYY-MM-DD]  the day's commitments per county
 anlan commitments import-permits F.xlsx --enterprise ID   work permits from Excel
 anlan monitor mqtt [--host H --port P]       consume gateway batches from the MQTT broker
+anlan rescue board | incidents               rescue teams now; incidents
+anlan rescue coverage [--planned] [--points "lat,lon,name;…"] [--gaps]   flagged mines' nearest team
+anlan rescue recommend INCIDENT              teams ranked by estimated arrival, with reasons
+anlan rescue dispatch INCIDENT TEAM [--force REASON]   send a team (off duty: with a reason)
+anlan rescue stage DISPATCH turned_out|arrived|returned [--at T] [--rescued N]
+anlan rescue members list|structure|check|certificates|assessments   members, training, certificates
+anlan rescue equipment types|list|due|check|loans|lend|return|stocktake   equipment
+anlan rescue drills list|stats               drills and their counts per period
 anlan manage ...                 any Django management command
 """
 
