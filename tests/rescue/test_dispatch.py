@@ -154,7 +154,7 @@ def test_the_cli_recommends_and_sends(incident, squads, system_admin):
     out = io.StringIO()
     call_command("rescue", "recommend", str(incident.pk), stdout=out)
     assert "灵石县矿山救援中队" in out.getvalue()
-    with pytest.raises(CommandError, match="off duty"):
+    with pytest.raises(CommandError, match="force_reason"):
         call_command("rescue", "dispatch", str(incident.pk), str(squads[1].pk), stdout=out)
     call_command(
         "rescue", "dispatch", str(incident.pk), str(squads[1].pk), "--force", "增援", stdout=out
