@@ -47,6 +47,9 @@ anlan rescue coverage [--planned] [--points "lat,lon,name;…"] [--gaps]   flagg
 anlan rescue recommend INCIDENT              teams ranked by estimated arrival, with reasons
 anlan rescue dispatch INCIDENT TEAM [--force REASON]   send a team (off duty: with a reason)
 anlan rescue stage DISPATCH turned_out|arrived|returned [--at T] [--rescued N]
+anlan rescue report --title T --kind K --place P --enterprise ID | --region CODE --lat --lon
+anlan rescue duty TEAM [--day D --commander MEMBER [--unit ID --readiness R --reason T]]
+anlan rescue readiness TEAM... --level elevated|high --reason T --until D
 anlan rescue members list|structure|check|certificates|assessments   members, training, certificates
 anlan rescue equipment types|list|due|check|loans|lend|return|stocktake   equipment
 anlan rescue drills list|stats               drills and their counts per period

@@ -11,6 +11,7 @@ from anlan.hazards.models import Hazard, TipOff
 from anlan.inspections.models import Inspection
 from anlan.patrols.models import OnlinePatrol
 from anlan.registry.models import Enterprise
+from anlan.rescue.models import Incident, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,20 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "patrols:stats",
             "commitments:list",
             "commitments:permits",
+            "rescue:board",
+            "rescue:board-export",
+            "rescue:incidents",
+            "rescue:coverage",
+            "rescue:coverage-export",
+            "rescue:history",
+            "rescue:equipment-list",
+            "rescue:equipment-due",
+            "rescue:equipment-loans",
+            "rescue:equipment-stocktakes",
+            "rescue:equipment-types",
+            "rescue:drill-list",
+            "rescue:drill-stats",
+            "rescue:certificates-due",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         assert client.get(reverse("commitments:overview")).status_code == (
@@ -95,6 +110,13 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             assert client.get(url).status_code == 200, (user.username, url)
         for patrol in OnlinePatrol.objects.visible_to(user)[:2]:
             url = reverse("patrols:detail", args=[patrol.pk])
+            assert client.get(url).status_code == 200, (user.username, url)
+        for team in Team.objects.visible_to(user)[:3]:
+            for name in ("rescue:team", "rescue:member-list", "rescue:training-summary"):
+                url = reverse(name, args=[team.pk])
+                assert client.get(url).status_code == 200, (user.username, url)
+        for incident in Incident.objects.visible_to(user)[:2]:
+            url = reverse("rescue:incident", args=[incident.pk])
             assert client.get(url).status_code == 200, (user.username, url)
         for hazard in Hazard.objects.visible_to(user)[:3]:
             url = reverse("hazards:detail", args=[hazard.pk])

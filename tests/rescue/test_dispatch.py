@@ -160,3 +160,41 @@ def test_the_cli_recommends_and_sends(incident, squads, system_admin):
         "rescue", "dispatch", str(incident.pk), str(squads[1].pk), "--force", "增援", stdout=out
     )
     assert Dispatch.objects.get().forced
+
+
+def test_the_cli_records_an_incident_and_refuses_one_outside_china(squads, gas_mine, system_admin):
+    out = io.StringIO()
+    call_command(
+        "rescue", "report", "--title", "透水", "--kind", "water_inrush", "--place", "井下",
+        "--enterprise", str(gas_mine.pk), "--trapped", "3", stdout=out,
+    )  # fmt: skip
+    incident = Incident.objects.get()
+    assert incident.trapped == 3 and incident.latitude == gas_mine.latitude
+    with pytest.raises(CommandError, match="longitude"):
+        call_command(
+            "rescue", "report", "--title", "x", "--kind", "fire", "--place", "x",
+            "--region", "140729", "--lat", "37.1", "--lon", "12.5", stdout=out,
+        )  # fmt: skip
+    assert Incident.objects.count() == 1
+
+
+def test_the_cli_rosters_a_shift_and_raises_readiness(squads, system_admin):
+    lingshi = squads[0]
+    commander = lingshi.members.get()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="readiness_reason"):
+        call_command(
+            "rescue", "duty", str(lingshi.pk), "--day", tomorrow,
+            "--commander", str(commander.pk), "--readiness", "high", stdout=out,
+        )  # fmt: skip
+    call_command(
+        "rescue", "duty", str(lingshi.pk), "--day", tomorrow,
+        "--commander", str(commander.pk), stdout=out,
+    )  # fmt: skip
+    assert lingshi.duty.count() == 2
+    call_command(
+        "rescue", "readiness", str(lingshi.pk), "--level", "elevated", "--reason", "寒潮",
+        "--until", tomorrow, stdout=out,
+    )  # fmt: skip
+    assert "2 shifts changed" in out.getvalue()

@@ -3,6 +3,7 @@ recommendation, sending a team and recording its stages, from the command line, 
 jurisdiction (default: a system administrator)."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +14,7 @@ from rich.table import Table
 from anlan.core.choices import UserRole
 from anlan.core.models import User
 from anlan.rescue import coverage, dispatch, services
-from anlan.rescue.choices import DispatchStage, TeamStatus
+from anlan.rescue.choices import DispatchStage, IncidentKind, IncidentSeverity, TeamStatus
 from anlan.rescue.models import Dispatch, Incident, Team
 
 
@@ -30,6 +31,15 @@ def _user(username: str | None) -> User:
     if user is None:
         raise CommandError("No system administrator to act as; give --user.")
     return user
+
+
+def _day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {raw!r}") from None
 
 
 def _time(raw: str | None) -> dt.datetime | None:
@@ -66,7 +76,31 @@ class Command(BaseCommand):
         stage.add_argument("stage", choices=["turned_out", "arrived", "returned"])
         stage.add_argument("--at", help="YYYY-MM-DDTHH:MM (default: now)")
         stage.add_argument("--rescued", type=int)
-        for p in (board, cov, rec, send, stage, sub.choices["incidents"]):
+        duty = sub.add_parser("duty", help="A team's roster, or roster a shift with --commander")
+        duty.add_argument("team", type=int)
+        duty.add_argument("--day", help="YYYY-MM-DD (default: today)")
+        duty.add_argument("--shift", default="full_day", choices=["full_day", "day", "night"])
+        duty.add_argument("--commander", type=int, help="Member id of the duty commander")
+        duty.add_argument("--unit", type=int, help="Squad id")
+        duty.add_argument("--readiness", default="normal", choices=["normal", "elevated", "high"])
+        duty.add_argument("--reason", default="", help="Why readiness is raised")
+        ready = sub.add_parser("readiness", help="Raise the readiness of teams' shifts")
+        ready.add_argument("teams", type=int, nargs="+")
+        ready.add_argument("--level", required=True, choices=["normal", "elevated", "high"])
+        ready.add_argument("--reason", required=True)
+        ready.add_argument("--until", required=True, help="YYYY-MM-DD")
+        report = sub.add_parser("report", help="Record an incident")
+        report.add_argument("--title", required=True)
+        report.add_argument("--kind", required=True, choices=IncidentKind.values)
+        report.add_argument("--place", required=True)
+        report.add_argument("--enterprise", type=int)
+        report.add_argument("--region", help="Region code (default: the enterprise's)")
+        report.add_argument("--lat", help="Latitude (default: the enterprise's)")
+        report.add_argument("--lon", help="Longitude")
+        report.add_argument("--occurred", help="YYYY-MM-DDTHH:MM (default: now)")
+        report.add_argument("--trapped", type=int, default=0)
+        report.add_argument("--severity", default="general", choices=IncidentSeverity.values)
+        for p in (board, cov, rec, send, stage, duty, ready, report, sub.choices["incidents"]):
             p.add_argument("--user", help="Act within this user's jurisdiction")
 
     def _console(self):
@@ -128,6 +162,82 @@ class Command(BaseCommand):
         if s["gaps_before_what_if"] is not None:
             line += f" ({s['gaps_before_what_if']} before the what-if)"
         self.stdout.write(line)
+
+    def _team(self, user, pk):
+        team = Team.objects.visible_to(user).filter(pk=pk).first()
+        if team is None:
+            raise CommandError(f"No team {pk} in your jurisdiction.")
+        return team
+
+    def _duty(self, user, o):
+        team = self._team(user, o["team"])
+        day = _day(o.get("day")) or timezone.localdate()
+        if o.get("commander"):
+            data = {
+                "day": day,
+                "shift": o["shift"],
+                "commander": team.members.filter(pk=o["commander"]).first(),
+                "unit": team.units.filter(pk=o["unit"]).first() if o.get("unit") else None,
+                "readiness": o["readiness"],
+                "readiness_reason": o["reason"],
+            }
+            if data["commander"] is None:
+                raise CommandError(f"--commander: no member {o['commander']} in {team.name}.")
+            services.save_shift(user=user, team=team, data=data)
+        table = Table("day", "shift", "squad", "commander", "readiness")
+        for s in team.duty.filter(day__gte=day).order_by("day", "shift")[:14]:
+            table.add_row(
+                str(s.day),
+                s.get_shift_display(),
+                s.unit.name if s.unit_id else "—",
+                s.commander.name,
+                s.get_readiness_display(),
+            )  # noqa: E501
+        self._console().print(table)
+
+    def _readiness(self, user, o):
+        teams = list(Team.objects.visible_to(user).filter(pk__in=o["teams"]))
+        if len(teams) != len(set(o["teams"])):
+            raise CommandError("No such team in your jurisdiction.")
+        n = services.raise_readiness(
+            user=user, teams=teams, readiness=o["level"], reason=o["reason"], until=_day(o["until"])
+        )
+        self.stdout.write(f"{n} shifts changed")
+
+    def _report(self, user, o):
+        from anlan.core.models import Region
+        from anlan.registry.models import Enterprise
+
+        data = {
+            "title": o["title"],
+            "kind": o["kind"],
+            "place": o["place"],
+            "occurred_at": _time(o.get("occurred")) or timezone.now(),
+            "trapped": o["trapped"],
+            "severity": o["severity"],
+        }
+        if o.get("enterprise"):
+            data["enterprise"] = (
+                Enterprise.objects.visible_to(user).filter(pk=o["enterprise"]).first()
+            )
+            if data["enterprise"] is None:
+                raise CommandError(
+                    f"--enterprise: no enterprise {o['enterprise']} in your jurisdiction."
+                )  # noqa: E501
+        if o.get("region"):
+            data["region"] = Region.objects.filter(code=o["region"]).first()
+            if data["region"] is None:
+                raise CommandError(f"--region: no region {o['region']}.")
+        elif not o.get("enterprise"):
+            raise CommandError("Give --enterprise or --region.")
+        for key, arg in (("latitude", "lat"), ("longitude", "lon")):
+            if o.get(arg):
+                try:
+                    data[key] = Decimal(o[arg])
+                except InvalidOperation:
+                    raise CommandError(f"--{arg}: not a number: {o[arg]!r}") from None
+        incident = dispatch.record_incident(user=user, data=data)
+        self.stdout.write(f"Incident {incident.pk} recorded: {incident.title}")
 
     def _incidents(self, user, o):
         table = Table("id", "occurred", "title", "kind", "trapped", "rescued", "status")
