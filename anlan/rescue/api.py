@@ -115,6 +115,7 @@ class BoardOut(Schema):
     members: int
     breathing_sets: int
     equipment_items: int
+    overdue_checks: int
 
 
 def _resolve_refs(user, data: dict) -> dict:
@@ -180,7 +181,8 @@ def patch_team(request, team_id: int, payload: TeamPatch):
 
 @router.get("/board", response=list[BoardOut], summary="Every team now: duty, readiness, strength")
 def board(request, kind: str = "", county: str = ""):
-    facts = services.team_facts(services.board_teams(request.user, kind=kind, region_code=county))
+    teams = services.board_teams(request.user, kind=kind, region_code=county)
+    facts = services.with_overdue_checks(services.team_facts(teams))
     return [
         {
             "team_id": f.team.pk,
@@ -194,6 +196,7 @@ def board(request, kind: str = "", county: str = ""):
             "members": f.members,
             "breathing_sets": f.breathing_sets,
             "equipment_items": f.equipment_items,
+            "overdue_checks": f.overdue_checks,
         }
         for f in facts
     ]

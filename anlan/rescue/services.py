@@ -166,6 +166,7 @@ class TeamFacts:
     breathing_sets: int = 0
     members: int = 0
     equipment_items: int = 0
+    overdue_checks: int = 0
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -214,6 +215,23 @@ def team_facts(teams, now: dt.datetime | None = None) -> list[TeamFacts]:
         )
         for t in teams
     ]
+
+
+def with_overdue_checks(facts: list[TeamFacts], now: dt.datetime | None = None) -> list[TeamFacts]:
+    """Fill in each team's number of overdue equipment checks (for the board)."""
+    from collections import Counter
+
+    from .services_equipment import due_checks
+
+    ids = [f.team.pk for f in facts]
+    counts = Counter(
+        r.item.team_id
+        for r in due_checks(EquipmentItem.objects.filter(team__in=ids), now)
+        if r.overdue
+    )
+    for f in facts:
+        f.overdue_checks = counts.get(f.team.pk, 0)
+    return facts
 
 
 def in_service_teams():

@@ -48,7 +48,8 @@ def _board_facts(request):
     kind = kind if kind in TeamKind.values else ""
     county = request.GET.get("county", "")[:12]
     teams = services.board_teams(request.user, kind=kind, region_code=county)
-    return services.team_facts(teams), {"kind": kind, "county": county}
+    facts = services.with_overdue_checks(services.team_facts(teams))
+    return facts, {"kind": kind, "county": county}
 
 
 @login_required
@@ -66,6 +67,7 @@ def board(request):
             "on_duty": sum(f.on_duty for f in facts),
             "members": sum(f.members for f in facts),
             "breathing": sum(f.breathing_sets for f in facts),
+            "overdue_checks": sum(f.overdue_checks for f in facts),
             "open_incidents": Incident.objects.visible_to(request.user)
             .exclude(status=IncidentStatus.CLOSED)
             .count(),

@@ -103,3 +103,18 @@ def test_raising_readiness_changes_the_rostered_shifts(client, city_admin, squad
     )
     assert r.json() == {"shifts_changed": 1}
     assert DutyShift.objects.get().readiness == "elevated"
+
+
+def test_the_board_counts_each_teams_overdue_equipment_checks(client, city_admin, squads):
+    from anlan.rescue.models import CheckSchedule, EquipmentItem
+
+    item = EquipmentItem.objects.get(team=squads[0])
+    item.commissioned_on = timezone.localdate() - dt.timedelta(days=10)
+    item.save()
+    CheckSchedule.objects.create(equipment_type=item.equipment_type, kind="daily", interval_days=1)
+    client.force_login(city_admin)
+    rows = {r["team"]: r for r in client.get("/api/rescue/board").json()}
+    assert rows["灵石县矿山救援中队"]["overdue_checks"] == 1
+    assert rows["昔阳县矿山救援中队"]["overdue_checks"] == 0  # due now, not yet overdue
+    page = client.get("/rescue/").content.decode()
+    assert f"/rescue/equipment/due/?team={squads[0].pk}&overdue=1" in page
