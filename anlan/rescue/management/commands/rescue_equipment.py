@@ -82,7 +82,7 @@ class Command(BaseCommand):
         ret.add_argument("--condition", required=True)
         importing = add(
             "import",
-            help="Import a team's equipment ledger from Excel (all-or-nothing unless --partial)",
+            "Import a team's equipment ledger from Excel (all-or-nothing unless --partial)",
         )
         importing.add_argument("team", type=int, metavar="TEAM_ID")
         importing.add_argument("file", metavar="FILE.xlsx")
