@@ -6,15 +6,18 @@ naming the field (a stock-take line's field as ``lines[1].counted_quantity``).""
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anlan.core.api import MAX_ID
+from anlan.core.downloads import xlsx_response
 from anlan.core.pagination import Pagination
 
+from . import import_equipment, imports
 from . import services_equipment as services
 from .choices import EquipmentCategory, ItemStatus, TeamStatus
 from .models import (
@@ -437,3 +440,41 @@ def count_stock_take(request, take_id: int, payload: CountsIn):
 from .api_drills import router as drills_router  # noqa: E402
 
 router.add_router("", drills_router)
+
+
+# ---------------------------------------------------------------- Excel import
+
+
+def _import_team(request, team_id: int) -> Team:
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    if not services.may_manage(request.user, team):
+        raise PermissionDenied(_("You may not change the records of this team."))
+    return team
+
+
+@router.get(
+    "/teams/{int:team_id}/equipment/template.xlsx",
+    summary="An empty equipment sheet with drop-down lists and instructions, to fill in and import",
+)
+def equipment_import_template(request, team_id: int):
+    team = _import_team(request, team_id)
+    return xlsx_response(
+        import_equipment.template(team=team), f"rescue-equipment-template-{team.pk}"
+    )
+
+
+@router.post(
+    "/teams/{int:team_id}/equipment/import",
+    response={200: imports.ImportReportOut, 422: dict},
+    summary="Import the team's equipment from Excel; all-or-nothing unless partial=true",
+)
+def import_equipment_xlsx(
+    request, team_id: int, file: File[UploadedFile], partial: Form[bool] = False
+):
+    team = _import_team(request, team_id)
+    return imports.api_response(
+        lambda data: import_equipment.import_items(
+            data, user=request.user, team=team, partial=partial
+        ),
+        file,
+    )

@@ -7,15 +7,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anlan.core.api import MAX_ID
+from anlan.core.downloads import xlsx_response
 from anlan.core.pagination import Pagination
 
+from . import import_members, imports
 from . import services_members as services
 from .models import Certificate, Member, ScoringRule, Team, TeamUnit
 
@@ -370,3 +373,39 @@ def create_assessment(request, member_id: int, payload: AssessmentIn):
 )
 def list_assessments(request, team_id: int):
     return services.team_assessments(_team(request, team_id))
+
+
+# ---------------------------------------------------------------- Excel import
+
+
+def _import_team(request, team_id: int) -> Team:
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    if not services.may_manage(request.user, team):
+        raise PermissionDenied(_("You may not change the records of this team."))
+    return team
+
+
+@router.get(
+    "/teams/{int:team_id}/members/template.xlsx",
+    summary="An empty members sheet with drop-down lists and instructions, to fill in and import",
+)
+def members_import_template(request, team_id: int):
+    team = _import_team(request, team_id)
+    return xlsx_response(import_members.template(team=team), f"rescue-members-template-{team.pk}")
+
+
+@router.post(
+    "/teams/{int:team_id}/members/import",
+    response={200: imports.ImportReportOut, 422: dict},
+    summary="Import the team's members from Excel; all-or-nothing unless partial=true",
+)
+def import_members_xlsx(
+    request, team_id: int, file: File[UploadedFile], partial: Form[bool] = False
+):
+    team = _import_team(request, team_id)
+    return imports.api_response(
+        lambda data: import_members.import_members(
+            data, user=request.user, team=team, partial=partial
+        ),
+        file,
+    )

@@ -4,11 +4,22 @@ from django.urls import path
 
 from . import views_drills as drills
 from . import views_equipment as equipment
+from . import views_import
 
 urlpatterns: list = [
     path("equipment/", equipment.item_list, name="equipment-list"),
     path("equipment/export.xlsx", equipment.item_export, name="equipment-export"),
     path("equipment/new/", equipment.item_new, name="equipment-new"),
+    path(
+        "teams/<int:team_id>/equipment/import/",
+        views_import.equipment_import,
+        name="equipment-import",
+    ),
+    path(
+        "teams/<int:team_id>/equipment/import/template.xlsx",
+        views_import.equipment_template,
+        name="equipment-import-template",
+    ),
     path("equipment/types/", equipment.type_list, name="equipment-types"),
     path("equipment/types/<int:pk>/schedule/", equipment.schedule_edit, name="equipment-schedule"),
     path("equipment/due/", equipment.due_list, name="equipment-due"),

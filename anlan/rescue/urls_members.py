@@ -2,12 +2,23 @@
 
 from django.urls import path
 
+from . import views_import
 from . import views_members as views
 
 urlpatterns: list = [
     path("teams/<int:team_id>/members/", views.member_list, name="member-list"),
     path("teams/<int:team_id>/members/export.xlsx", views.member_export, name="member-export"),
     path("teams/<int:team_id>/members/new/", views.member_new, name="member-new"),
+    path(
+        "teams/<int:team_id>/members/import/",
+        views_import.member_import,
+        name="member-import",
+    ),
+    path(
+        "teams/<int:team_id>/members/import/template.xlsx",
+        views_import.member_template,
+        name="member-import-template",
+    ),
     path("teams/<int:team_id>/units/new/", views.unit_new, name="unit-new"),
     path("teams/<int:team_id>/training/", views.training_summary, name="training-summary"),
     path("teams/<int:team_id>/scoring-rules/new/", views.scoring_rule_new, name="scoring-rule-new"),

@@ -26,6 +26,7 @@ from .forms_equipment import (
     StockTakeForm,
     TypeForm,
 )
+from .imports import ImportForm
 from .models import EquipmentItem, EquipmentType, Team
 
 
@@ -136,6 +137,12 @@ def item_list(request):
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    chosen = values.get("team", "")
+    import_team = (
+        services.managed_teams(request.user).filter(pk=int(chosen)).first()
+        if str(chosen).isdigit() and len(str(chosen)) < 19
+        else None
+    )
     return render(
         request,
         "rescue/equipment/items.html",
@@ -147,6 +154,8 @@ def item_list(request):
             "categories": EquipmentCategory.choices,
             "statuses": ItemStatus.choices,
             "may_add": services.managed_teams(request.user).exists(),
+            "import_team": import_team,
+            "import_form": ImportForm(),
         },
     )
 

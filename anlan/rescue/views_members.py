@@ -27,6 +27,7 @@ from .forms_members import (
     TrainingForm,
     UnitForm,
 )
+from .imports import ImportForm
 from .models import Certificate, Member, Team
 
 STATE_COLOURS = {"expired": "danger", "expiring": "warning", "valid": "success"}
@@ -111,6 +112,7 @@ def member_list(request, team_id: int):
             "problems": services.structure_problems(team),
             "may_manage": services.may_manage(request.user, team),
             "query": request.GET.urlencode(),
+            "import_form": ImportForm(),
         },
     )
 

@@ -5,6 +5,7 @@ within a user's scope (default: a system administrator)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from anlan.core.choices import UserRole
 from anlan.core.models import User
+from anlan.rescue import import_equipment, imports
 from anlan.rescue import services_equipment as services
 from anlan.rescue.choices import CheckKind, CheckResult, ItemStatus, TeamStatus
 from anlan.rescue.models import EquipmentItem, EquipmentType, Team
@@ -78,6 +80,18 @@ class Command(BaseCommand):
         ret = add("return", "Record the return of a loan")
         ret.add_argument("--loan", type=int, required=True)
         ret.add_argument("--condition", required=True)
+        importing = add(
+            "import",
+            "Import a team's equipment ledger from Excel (all-or-nothing unless --partial)",
+        )
+        importing.add_argument("team", type=int, metavar="TEAM_ID")
+        importing.add_argument("file", metavar="FILE.xlsx")
+        importing.add_argument(
+            "--partial", action="store_true", help="Import the good rows, report the bad ones"
+        )
+        importing.add_argument(
+            "--template", action="store_true", help="Write the empty template to FILE instead"
+        )
         take = add("stocktake", "Print a team's ledger to count against (账物卡相符)")
         take.add_argument("--team", type=int, required=True)
 
@@ -229,3 +243,37 @@ class Command(BaseCommand):
             bad = services.disagreements(last)
             verdict = "agrees" if not bad else f"{len(bad)} lines do not agree"
             self.console.print(f"Last stock-take {last.taken_on}: {verdict}.")
+
+    def _import(self, user, o):
+        """Import FILE into the team, or write the template to FILE with --template."""
+        team = self._team(user, o["team"])
+        path = Path(o["file"])
+        if o.get("template"):
+            path.write_bytes(import_equipment.template(team=team))
+            self.stdout.write(f"Template for {team.name} written to {path}.")
+            return
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        try:
+            imports.check_size(path.stat().st_size)
+            report = import_equipment.import_items(
+                path.read_bytes(), user=user, team=team, partial=o.get("partial", False)
+            )
+        except imports.LedgerFileError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        console = Console(file=self.stdout._out, highlight=False, width=160)
+        if report.errors:
+            table = Table(title="Rows not imported")
+            for heading in ("row", "column", "reason"):
+                table.add_column(heading)
+            for error in report.errors:
+                table.add_row(str(error.row), error.column, error.reason)
+            console.print(table)
+        if not report.saved:
+            raise CommandError(
+                f"Nothing imported: {report.bad_rows} of {report.rows} rows have errors "
+                "(use --partial to import the good rows)."
+            )
+        console.print(imports.summary(report))

@@ -2,7 +2,9 @@
 their post's age or experience rules, certificates expiring or expired, and a team's
 assessments — within a user's jurisdiction (default: a system administrator)."""
 
-from django.core.exceptions import ValidationError
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
@@ -10,6 +12,7 @@ from rich.table import Table
 
 from anlan.core.choices import UserRole
 from anlan.core.models import User
+from anlan.rescue import import_members, imports
 from anlan.rescue import services_members as services
 from anlan.rescue.choices import MemberPost, MemberStatus
 from anlan.rescue.models import Certificate, Member, Team
@@ -59,7 +62,18 @@ class Command(BaseCommand):
         )
         assessments = sub.add_parser("assessments", help="A team's assessments and results")
         assessments.add_argument("--team", type=int, required=True, help="Team id")
-        for parser_ in (listing, structure, check, certificates, assessments):
+        importing = sub.add_parser(
+            "import", help="Import a team's members from Excel (all-or-nothing unless --partial)"
+        )
+        importing.add_argument("team", type=int, metavar="TEAM_ID")
+        importing.add_argument("file", metavar="FILE.xlsx")
+        importing.add_argument(
+            "--partial", action="store_true", help="Import the good rows, report the bad ones"
+        )
+        importing.add_argument(
+            "--template", action="store_true", help="Write the empty template to FILE instead"
+        )
+        for parser_ in (listing, structure, check, certificates, assessments, importing):
             parser_.add_argument("--user", help="Act within this user's jurisdiction")
 
     def _console(self):
@@ -162,3 +176,37 @@ class Command(BaseCommand):
             rows,
             f"{len(rows)} assessments, {sum(r[4] == 'fail' for r in rows)} failed.",
         )
+
+    def _import(self, user, o):
+        """Import FILE into the team, or write the template to FILE with --template."""
+        team = _team(user, o["team"])
+        path = Path(o["file"])
+        if o.get("template"):
+            path.write_bytes(import_members.template(team=team))
+            self.stdout.write(f"Template for {team.name} written to {path}.")
+            return
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        try:
+            imports.check_size(path.stat().st_size)
+            report = import_members.import_members(
+                path.read_bytes(), user=user, team=team, partial=o.get("partial", False)
+            )
+        except imports.LedgerFileError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        console = Console(file=self.stdout._out, highlight=False, width=160)
+        if report.errors:
+            table = Table(title="Rows not imported")
+            for heading in ("row", "column", "reason"):
+                table.add_column(heading)
+            for error in report.errors:
+                table.add_row(str(error.row), error.column, error.reason)
+            console.print(table)
+        if not report.saved:
+            raise CommandError(
+                f"Nothing imported: {report.bad_rows} of {report.rows} rows have errors "
+                "(use --partial to import the good rows)."
+            )
+        console.print(imports.summary(report))
