@@ -50,8 +50,8 @@ anlan rescue stage DISPATCH turned_out|arrived|returned [--at T] [--rescued N]
 anlan rescue report --title T --kind K --place P --enterprise ID | --region CODE --lat --lon
 anlan rescue duty TEAM [--day D --commander MEMBER [--unit ID --readiness R --reason T]]
 anlan rescue readiness TEAM... --level elevated|high --reason T --until D
-anlan rescue members list|structure|check|certificates|assessments   members, training, certificates
-anlan rescue equipment types|list|due|check|loans|lend|return|stocktake   equipment
+anlan rescue members list|structure|check|certificates|assessments|import   members
+anlan rescue equipment types|list|due|check|loans|lend|return|stocktake|import   equipment
 anlan rescue drills list|stats               drills and their counts per period
 anlan manage ...                 any Django management command
 """
