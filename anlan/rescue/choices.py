@@ -36,7 +36,7 @@ KIND_TIERS = {
 
 class TeamStatus(models.TextChoices):
     ACTIVE = "active", _("In service")
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", _("Planned (not yet built)")
     SUSPENDED = "suspended", _("Suspended")
     DISBANDED = "disbanded", _("Disbanded")
 
@@ -200,7 +200,7 @@ class DrillKind(models.TextChoices):
 
 
 class DrillStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", _("Not yet held")
     DONE = "done", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -378,13 +378,18 @@ def _equipment(teams: dict[str, Team]) -> int:
         for n, item in enumerate(items):
             if item.checks.exists():
                 continue
-            # Daily checks this morning; the monthly check of Xiaoyi's BG4 #14 is overdue.
-            checks = [(CheckKind.DAILY, now - dt.timedelta(hours=3))]
-            if kind.category == EquipmentCategory.BREATHING:
-                checks.append((CheckKind.WEEKLY, now - dt.timedelta(days=2)))
-                overdue = prefix == "XY-BG4" and n == count - 1
-                checks.append((CheckKind.MONTHLY, now - dt.timedelta(days=45 if overdue else 10)))
-                checks.append((CheckKind.CALIBRATION, now - dt.timedelta(days=20)))
+            # Every check its type needs, recently; the monthly check of Xiaoyi's BG4 #14 is
+            # overdue.
+            recent = {
+                CheckKind.DAILY: now - dt.timedelta(hours=3),
+                CheckKind.WEEKLY: now - dt.timedelta(days=2),
+                CheckKind.MONTHLY: now - dt.timedelta(days=10),
+                CheckKind.CALIBRATION: now - dt.timedelta(days=20),
+                CheckKind.MAINTENANCE: now - dt.timedelta(days=20),
+            }
+            if prefix == "XY-BG4" and n == count - 1:
+                recent[CheckKind.MONTHLY] = now - dt.timedelta(days=45)
+            checks = [(s.kind, recent[s.kind]) for s in kind.schedules.all()]
             for check, at in checks:
                 EquipmentCheck.objects.create(
                     item=item,
@@ -392,7 +397,9 @@ def _equipment(teams: dict[str, Team]) -> int:
                     checked_at=at,
                     checker="装备管理员",
                     result=CheckResult.PASS,
-                    readings="气瓶压力 20 MPa，正压 300 Pa" if check != CheckKind.DAILY else "",
+                    readings="气瓶压力 20 MPa，正压 300 Pa"
+                    if kind.category == EquipmentCategory.BREATHING and check != CheckKind.DAILY
+                    else "",
                 )
     return total
 

@@ -217,6 +217,11 @@ def incident_detail(request, pk: int):
             "incident": incident,
             "candidates": candidates,
             "sent": sent,
+            "visible_teams": set(
+                Team.objects.visible_to(request.user)
+                .filter(pk__in=[c.team.pk for c in candidates])
+                .values_list("pk", flat=True)
+            ),
             "dispatches": incident.dispatches.select_related("team"),
             "events": incident.events.select_related("user"),
             "may_command": services.may_command(request.user)
