@@ -266,10 +266,14 @@ def dispatch_team(
         )
     if not team.has_location:
         raise ValidationError({"team": _("%(team)s has no base location.") % {"team": team.name}})
-    ranked = recommend(incident, now=at, teams=Team.objects.filter(pk=team.pk))
-    candidate = ranked[0]
-    full = [c for c in recommend(incident, now=at, limit=50) if c.eligible]
-    rank = next((c.rank for c in full if c.team.pk == team.pk), None)
+    # The team's place in the ranking at the time of sending; a team beyond the first 50 of
+    # either list is estimated on its own (no rank).
+    ranking = recommend(incident, now=at, limit=50)
+    candidate = next((c for c in ranking if c.team.pk == team.pk), None)
+    if candidate is None:
+        candidate = recommend(incident, now=at, teams=Team.objects.filter(pk=team.pk))[0]
+        candidate.rank = None
+    rank = candidate.rank
     force_reason = (force_reason or "").strip()
     if not candidate.facts.on_duty and not force_reason:
         raise ValidationError(

@@ -32,16 +32,19 @@ REGULATOR_ROLES = {UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN, UserRole.COUNTY_R
 
 
 def may_manage(user, team: Team | None = None) -> bool:
-    """System and city admins, county regulators over the team's region, and the team's own
-    commander."""
-    if not getattr(user, "is_authenticated", False):
+    """Who changes a team and its records (members, equipment, duty, drills): system admins;
+    city admins and county regulators over a team they see; a team's own commander. Without a
+    team: who may register one (admins and regulators)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
-    if user.is_superuser or user.role in (UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN):
+    if user.is_superuser or user.role == UserRole.SYSTEM_ADMIN:
         return True
-    if user.role == UserRole.COUNTY_REGULATOR:
-        return team is None or Team.objects.visible_to(user).filter(pk=team.pk).exists()
+    if team is None:
+        return user.role in (UserRole.CITY_ADMIN, UserRole.COUNTY_REGULATOR)
     if user.role == UserRole.RESCUE_COMMANDER:
-        return team is None or user.team_id == team.pk
+        return user.team_id == team.pk
+    if user.role in (UserRole.CITY_ADMIN, UserRole.COUNTY_REGULATOR):
+        return Team.objects.visible_to(user).filter(pk=team.pk).exists()
     return False
 
 

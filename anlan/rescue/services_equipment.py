@@ -35,6 +35,7 @@ from .models import (
     StockTakeLine,
     Team,
 )
+from .services import may_manage
 
 MANAGER_ROLES = {UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN, UserRole.COUNTY_REGULATOR}
 CATALOGUE_ROLES = {*MANAGER_ROLES, UserRole.RESCUE_COMMANDER}
@@ -56,19 +57,6 @@ CHECK_FIELDS = ("kind", "checked_at", "checker", "result", "readings", "notes")
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def may_manage(user, team: Team) -> bool:
-    """May ``user`` change ``team``'s equipment, loans, stock-takes and drills?"""
-    if not _active(user):
-        return False
-    if user.is_superuser or user.role == UserRole.SYSTEM_ADMIN:
-        return True
-    if user.role == UserRole.RESCUE_COMMANDER:
-        return user.team_id == team.pk
-    if user.role in MANAGER_ROLES:
-        return Team.objects.visible_to(user).filter(pk=team.pk).exists()
-    return False
 
 
 def require_manage(user, team: Team) -> None:

@@ -39,13 +39,8 @@ from .models import (
     TeamUnit,
     Training,
 )
+from .services import may_manage
 
-MANAGER_ROLES = {
-    UserRole.SYSTEM_ADMIN,
-    UserRole.CITY_ADMIN,
-    UserRole.COUNTY_REGULATOR,
-    UserRole.RESCUE_COMMANDER,
-}
 MEMBER_FIELDS = (
     "unit",
     "name",
@@ -65,14 +60,6 @@ SERVING = (MemberStatus.ACTIVE, MemberStatus.PROBATION)
 
 
 # ---------------------------------------------------------------- who
-
-
-def may_manage(user, team: Team) -> bool:
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    if not (user.is_superuser or user.role in MANAGER_ROLES):
-        return False
-    return Team.objects.visible_to(user).filter(pk=team.pk).exists()
 
 
 def _require_manager(user, team: Team) -> None:

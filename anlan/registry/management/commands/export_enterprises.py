@@ -5,13 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from anlan.core.acting import acting_user
 from anlan.core.models import Region
 from anlan.registry import excel
 from anlan.registry.choices import EnterpriseIndustry, EnterpriseRiskFlag, EnterpriseStatus
 from anlan.registry.filters import EnterpriseFilter
 from anlan.registry.models import Enterprise
-
-from ._common import acting_user
 
 
 class Command(BaseCommand):

@@ -5,9 +5,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from anlan.core.acting import acting_user
 from anlan.registry import excel
-
-from ._common import acting_user
 
 
 class Command(BaseCommand):

@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from anlan.core.acting import acting_user
 from anlan.registry import grading, risk_excel, risks
 from anlan.registry.models import ControlMeasure, Enterprise, RiskPoint
-
-from ._common import acting_user
 
 
 def _errors(exc: ValidationError) -> str:

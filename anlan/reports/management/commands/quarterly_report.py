@@ -5,8 +5,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from anlan.core.acting import acting_user
 from anlan.core.models import Region
-from anlan.registry.management.commands._common import acting_user
 from anlan.reports import services
 from anlan.reports.choices import SubmissionState
 from anlan.reports.models import QuarterlyHazardReport, previous_quarter

@@ -11,26 +11,10 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from anlan.core.choices import UserRole
-from anlan.core.models import User
+from anlan.core.acting import acting_user as _user
 from anlan.rescue import coverage, dispatch, services
 from anlan.rescue.choices import DispatchStage, IncidentKind, IncidentSeverity, TeamStatus
 from anlan.rescue.models import Dispatch, Incident, Team
-
-
-def _user(username: str | None) -> User:
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user {username!r}.")
-        return user
-    user = (
-        User.objects.filter(role=UserRole.SYSTEM_ADMIN, is_active=True).first()
-        or User.objects.filter(is_superuser=True, is_active=True).first()
-    )
-    if user is None:
-        raise CommandError("No system administrator to act as; give --user.")
-    return user
 
 
 def _day(raw: str | None) -> dt.date | None:

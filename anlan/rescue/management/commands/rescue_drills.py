@@ -9,11 +9,12 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
+from anlan.core.acting import acting_user
 from anlan.rescue import services_drills as services
 from anlan.rescue.choices import DrillKind, DrillStatus
 from anlan.rescue.models import Drill
 
-from .rescue_equipment import acting_user, errors_text
+from .rescue_equipment import errors_text
 
 
 class Command(BaseCommand):

@@ -13,27 +13,11 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from anlan.core.choices import UserRole
-from anlan.core.models import User
+from anlan.core.acting import acting_user
 from anlan.rescue import import_equipment, imports
 from anlan.rescue import services_equipment as services
 from anlan.rescue.choices import CheckKind, CheckResult, ItemStatus, TeamStatus
 from anlan.rescue.models import EquipmentItem, EquipmentType, Team
-
-
-def acting_user(username: str | None) -> User:
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user {username!r}.")
-        return user
-    user = (
-        User.objects.filter(role=UserRole.SYSTEM_ADMIN, is_active=True).first()
-        or User.objects.filter(is_superuser=True, is_active=True).first()
-    )
-    if user is None:
-        raise CommandError("No system administrator to act as; give --user.")
-    return user
 
 
 def errors_text(exc: ValidationError) -> str:
