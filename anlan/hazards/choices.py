@@ -33,6 +33,7 @@ class HazardChannel(models.TextChoices):
     ONLINE_PATROL = "online_patrol", _("Online patrol (线上巡查)")
     MONITORING_ALARM = "monitoring_alarm", _("Monitoring alarm")
     DRILL_FINDING = "drill_finding", _("Drill finding")
+    WARNING_CHECK = "warning_check", _("Check during a warning (预警排查)")
 
 
 class HazardStatus(models.TextChoices):

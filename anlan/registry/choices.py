@@ -16,6 +16,10 @@ class EnterpriseIndustry(models.TextChoices):
     COMMERCE_TRADE = "commerce_trade", _("Commerce and trade")
     FIREWORKS = "fireworks", _("Fireworks")
     CROWDED_VENUE = "crowded_venue", _("Crowded public venue")
+    GAS_SUPPLY = "gas_supply", _("Town gas supply")
+    HEATING = "heating", _("Heating supply")
+    CONSTRUCTION = "construction", _("Construction site")
+    AQUACULTURE = "aquaculture", _("Aquaculture")
     OTHER = "other", _("Other")
 
 
@@ -28,6 +32,8 @@ class EnterpriseRiskFlag(models.TextChoices):
     CONFINED_SPACE = "confined_space", _("Confined spaces")
     DEEP_WELL_CASTING = "deep_well_casting", _("Deep-well casting")
     MAJOR_HAZARD_SOURCE = "major_hazard_source", _("Major hazard source")
+    TAILINGS_POND = "tailings_pond", _("Tailings pond")
+    LOW_LYING = "low_lying", _("Low-lying, flood-prone site")
 
 
 RISK_FLAG_COLOURS = {
@@ -39,6 +45,8 @@ RISK_FLAG_COLOURS = {
     EnterpriseRiskFlag.CONFINED_SPACE: "warning",
     EnterpriseRiskFlag.DEEP_WELL_CASTING: "danger",
     EnterpriseRiskFlag.MAJOR_HAZARD_SOURCE: "danger",
+    EnterpriseRiskFlag.TAILINGS_POND: "danger",
+    EnterpriseRiskFlag.LOW_LYING: "warning",
 }
 
 
