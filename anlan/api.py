@@ -69,6 +69,9 @@ def on_not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
+from anlan.alerts.api import router as alerts_router  # noqa: E402
+from anlan.alerts.api_households import router as alerts_households_router  # noqa: E402
+from anlan.alerts.api_issue import router as alerts_issue_router  # noqa: E402
 from anlan.commitments.api import router as commitments_router  # noqa: E402
 from anlan.core.api import router as core_router  # noqa: E402
 from anlan.hazards.api import router as hazards_router  # noqa: E402
@@ -112,3 +115,6 @@ api.add_router("/commitments", commitments_router)
 api.add_router("/rescue", rescue_router)
 api.add_router("/rescue", rescue_members_router)
 api.add_router("/rescue", rescue_equipment_router)
+api.add_router("/warnings", alerts_router)
+api.add_router("/warnings", alerts_households_router)
+api.add_router("/warnings", alerts_issue_router)

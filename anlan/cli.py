@@ -53,6 +53,11 @@ anlan rescue readiness TEAM... --level elevated|high --reason T --until D
 anlan rescue members list|structure|check|certificates|assessments|import   members
 anlan rescue equipment types|list|due|check|loans|lend|return|stocktake|import   equipment
 anlan rescue drills list|stats               drills and their counts per period
+anlan warnings import F.xml… | poll | list | board ID | ack TARGET | measures TARGET --text T
+                                 CAP warnings: import files, poll feeds, acknowledge, report
+anlan warnings issue draft|submit|publish|update|cancel|export   the bureau's own warnings
+anlan warnings households list|import F.xlsx|export F.xlsx|show ID   vulnerable households
+anlan warnings checks list|record CHECK --outcome O               welfare checks
 anlan manage ...                 any Django management command
 """
 
@@ -99,6 +104,10 @@ ALIASES = {
     ("rescue", "equipment"): ["rescue_equipment"],
     ("rescue", "drills"): ["rescue_drills"],
     ("rescue",): ["rescue"],
+    ("warnings", "households"): ["warnings_households"],
+    ("warnings", "checks"): ["warnings_households", "checks"],
+    ("warnings", "issue"): ["warnings_issue"],
+    ("warnings",): ["warnings"],
     ("manage",): [],
 }
 

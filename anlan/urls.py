@@ -17,6 +17,7 @@ urlpatterns = [
     path("patrols/", include("anlan.patrols.urls")),
     path("commitments/", include("anlan.commitments.urls")),
     path("rescue/", include("anlan.rescue.urls")),
+    path("warnings/", include("anlan.alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -47,7 +47,12 @@ COLOUR_CSS = {
     Colour.RED: "danger",
 }
 # The Chinese word for each colour, as it appears in a warning's event or headline (寒潮黄色预警).
-COLOUR_WORDS = {Colour.BLUE: "蓝色", Colour.YELLOW: "黄色", Colour.ORANGE: "橙色", Colour.RED: "红色"}
+COLOUR_WORDS = {
+    Colour.BLUE: "蓝色",
+    Colour.YELLOW: "黄色",
+    Colour.ORANGE: "橙色",
+    Colour.RED: "红色",
+}
 
 # Which colours each national signal has (REFERENCE.md §7.1). Local signals, safety reminders
 # and "other" accept all four.

@@ -73,9 +73,7 @@ class Household(models.Model):
 class HouseholdViewing(models.Model):
     """Each time someone sees a household's personal data: who, when, where, from which address."""
 
-    household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="viewings"
-    )
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="viewings")
     viewer = user_ref(_("viewed by"))
     at = models.DateTimeField(_("viewed at"), default=timezone.now, db_index=True)
     where = models.CharField(_("where"), max_length=100)

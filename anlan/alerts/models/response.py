@@ -69,7 +69,9 @@ class Target(models.Model):
         _("withdrawn at"),
         null=True,
         blank=True,
-        help_text=_("An update moved the area or lowered the level so this target is no longer concerned."),
+        help_text=_(
+            "An update moved the area or lowered the level so this target is no longer concerned."
+        ),
     )
 
     objects = TargetQuerySet.as_manager()

@@ -40,9 +40,11 @@ class AlertQuerySet(models.QuerySet):
     def current(self, now=None):
         """Latest published message of each thread that is neither cancelled nor expired."""
         now = now or timezone.now()
-        return self.published().filter(
-            is_latest=True, cancelled_at__isnull=True, expires__gt=now
-        ).exclude(msg_type=MsgType.CANCEL)
+        return (
+            self.published()
+            .filter(is_latest=True, cancelled_at__isnull=True, expires__gt=now)
+            .exclude(msg_type=MsgType.CANCEL)
+        )
 
     def visible_to(self, user):
         from ..services import alerts_visible_to
@@ -98,9 +100,7 @@ class Alert(models.Model):
     signal_type = models.CharField(
         _("signal"), max_length=20, choices=SignalType.choices, default=SignalType.OTHER
     )
-    colour = models.CharField(
-        _("level"), max_length=10, choices=Colour.choices, blank=True
-    )
+    colour = models.CharField(_("level"), max_length=10, choices=Colour.choices, blank=True)
     category = models.CharField(_("category"), max_length=20, blank=True)
     event = models.CharField(_("event"), max_length=200)
     urgency = models.CharField(
@@ -159,7 +159,9 @@ class Alert(models.Model):
         ordering = ["-sent", "-pk"]
         constraints = [
             # CAP: an identifier is unique for its sender.
-            models.UniqueConstraint(fields=["sender", "identifier"], name="alert_sender_identifier"),
+            models.UniqueConstraint(
+                fields=["sender", "identifier"], name="alert_sender_identifier"
+            ),
         ]
         indexes = [
             models.Index(fields=["stage", "is_latest", "expires"]),
