@@ -25,3 +25,33 @@ def alerts_visible_to(queryset, user):
     if user.role in ISSUER_ROLES and scope.region_prefix:
         return queryset.filter(published | Q(region__prefix__startswith=scope.region_prefix))
     return queryset.filter(published)
+
+
+def link_thread(alert, replaced) -> None:
+    """Make ``alert`` (an Update or Cancel being published or imported) the latest message of
+    ``replaced``'s thread. Call inside the transaction that saves ``alert``."""
+    from django.utils import timezone
+
+    from .choices import MsgType
+    from .models import Alert
+
+    root = replaced.root
+    alert.thread = root
+    alert.replaces = replaced
+    alert.is_latest = True
+    Alert.objects.filter(Q(pk=root.pk) | Q(thread=root)).exclude(pk=alert.pk).update(
+        is_latest=False
+    )
+    if alert.msg_type == MsgType.CANCEL:
+        root.cancelled_at = timezone.now()
+        Alert.objects.filter(pk=root.pk).update(cancelled_at=root.cancelled_at)
+
+
+def after_publish(alert) -> None:
+    """Everything that follows a message becoming published (imported or signed off): targets,
+    notifications, readiness, welfare checks; a Cancel tells the targets to stand down. Call
+    inside the publishing transaction; the work itself happens after commit."""
+    # Filled in by targeting.py (issue #7 point 4/5).
+    from .targeting import schedule_after_publish
+
+    schedule_after_publish(alert)
