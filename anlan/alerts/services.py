@@ -55,3 +55,19 @@ def after_publish(alert) -> None:
     from .targeting import schedule_after_publish
 
     schedule_after_publish(alert)
+
+
+def may_import(user) -> bool:
+    """Regulators import CAP files, see rejected messages and feeds."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in ISSUER_ROLES)
+    )
+
+
+def may_edit_matrix(user) -> bool:
+    """The sensitivity matrix is the city's: the city administrator and system administrator."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in {UserRole.SYSTEM_ADMIN, UserRole.CITY_ADMIN})
+    )

@@ -1,0 +1,1 @@
+from .alerts_setup import world  # noqa: F401
