@@ -122,7 +122,7 @@ class Target(models.Model):
 
     @property
     def state_label(self) -> str:
-        return TargetState(self.state).label
+        return str(TargetState(self.state).label)
 
     @property
     def state_css(self) -> str:
