@@ -169,12 +169,15 @@ ENTERPRISES: tuple[EnterpriseSpec, ...] = (
     E(LINGSHI, "190", "灵石县汾峪焦化有限公司", CHEM, "2521", Size.LARGE, 950, (MHS, CONFINED), address="汾河东路18号"),
     E(LINGSHI, "192", "灵石县静岩钢铁有限公司", METAL, "3120", Size.LARGE, 2100, (CONFINED,), address="钢城路1号"),
     E(LINGSHI, "", "灵石县翠华木业有限公司", LIGHT, "2110", Size.SMALL, 45, (DUST,), address="新建街66号"),
+    E(LINGSHI, "190", "灵石县汾峪燃气有限公司", Ind.GAS_SUPPLY, "4511", Size.SMALL, 85, (), address="燃气站路2号"),
+    E(LINGSHI, "", "灵石县城区供热有限公司", Ind.HEATING, "4430", Size.MEDIUM, 160, (), address="热源厂路9号"),
     # 昔阳县
     E(XIYANG, "190201", "山西昔阳松溪煤业有限公司", COAL, "0610", Size.LARGE, 980, (GAS, OUTBURST), address="河东矿区"),
     E(XIYANG, "191", "昔阳县蒙山煤矿有限公司", COAL, "0610", Size.MEDIUM, 560, (GAS,), address="蒙山井田"),
     E(XIYANG, "191202", "昔阳县南峪煤业有限公司", COAL, "0610", Size.SMALL, 0, (), Status.CLOSED, "南峪沟"),
     E(XIYANG, "190", "昔阳县松溪肉类食品有限公司", LIGHT, "1351", Size.MEDIUM, 180, (NH3, MHS), address="食品园区3号"),
     E(XIYANG, "", "昔阳县乐岭水泥有限公司", Ind.BUILDING_MATERIALS, "3011", Size.MEDIUM, 300, (CONFINED,), address="城东工业园"),
+    E(XIYANG, "190", "昔阳县松溪建筑工程有限公司", Ind.CONSTRUCTION, "4710", Size.MEDIUM, 210, (), Status.UNDER_CONSTRUCTION, "松溪新区工地"),
     # 介休市
     E(JIEXIU, "190", "介休市汾东煤业有限公司", COAL, "0610", Size.LARGE, 1100, (GAS, BURST), address="汾东井田"),
     E(JIEXIU, "191201", "介休市绵上煤矿有限公司", COAL, "0610", Size.MEDIUM, 620, (GAS, OUTBURST), Status.SUSPENDED, "北岭矿区"),
@@ -184,6 +187,7 @@ ENTERPRISES: tuple[EnterpriseSpec, ...] = (
     E(JIEXIU, "191", "介休市绵上陈醋酿造有限公司", LIGHT, "1462", Size.SMALL, 90, (CONFINED,), address="酿造街12号"),
     E(JIEXIU, "", "介休市金辉金属抛光厂", MACH, "3360", Size.MICRO, 28, (DUST,), address="顺城路工业园"),
     E(JIEXIU, "", "介休市汾源购物广场", Ind.CROWDED_VENUE, "5211", Size.MEDIUM, 260, (), address="新华街88号"),
+    E(JIEXIU, "191202", "介休市柳湾水产养殖场", Ind.AQUACULTURE, "0412", Size.MICRO, 12, (Flag.LOW_LYING,), address="柳湾鱼塘"),
     # 孝义市
     E(XIAOYI, "190", "孝义市胜溪煤业有限公司", COAL, "0610", Size.LARGE, 1350, (GAS, OUTBURST), address="西庄井田"),
     E(XIAOYI, "191201", "孝义市孝河煤矿有限公司", COAL, "0610", Size.MEDIUM, 700, (GAS,), address="河底矿区"),
@@ -329,6 +333,7 @@ STEPS = (
     _("Daily safety commitments and work permits"),
     _("包保 duty checks and the strict-supervision list"),
     _("Rescue members, equipment, duty rosters and an incident"),
+    _("A cold-wave warning, its targets and welfare checks"),
 )
 
 
@@ -535,6 +540,8 @@ def _login_specs(regions, enterprises, persons, teams) -> list[tuple[str, str, s
         ("enterprise", UserRole.ENTERPRISE_SAFETY, "孙浩（企业安全管理员）", {"enterprise": enterprises["山西灵石汾峪煤业有限公司"]}),
         ("guarantor", UserRole.GUARANTOR, f"{guarantor.name}（包保责任人）", {"enterprise": guarantor.enterprise}),
         ("rescue", UserRole.RESCUE_COMMANDER, "吴刚（灵石县矿山救援中队中队长）", {"team": teams["灵石县矿山救援中队"]}),
+        ("civil", UserRole.CIVIL_AFFAIRS, "黄芳（灵石县民政局）", {"region": regions[LINGSHI]}),
+        ("gas", UserRole.ENTERPRISE_SAFETY, "马超（燃气公司安全员）", {"enterprise": enterprises["灵石县汾峪燃气有限公司"]}),
     ]  # fmt: skip
 
 
@@ -651,6 +658,12 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
         counter.created["team_members"] = rescue["members"]
         counter.created["incidents"] = rescue["incidents"]
         step(15)
+        from anlan.alerts.demo import build_demo_alerts
+
+        alerts = build_demo_alerts(regions=regions)
+        counter.created["warnings"] = alerts["warnings"]
+        counter.created["households"] = alerts["households"]
+        step(16)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

@@ -44,7 +44,7 @@ def test_demo_builds_a_realistic_data_set(demo):
     assert demo["persons"] == ResponsiblePerson.objects.count() >= 2 * demo["enterprises"]
     assert demo["hazard_sources"] == HazardSource.objects.count() > 0
     assert demo["teams"] == Team.objects.filter(is_demo=True).count() == 14
-    assert demo["users"] == User.objects.filter(is_demo=True).count() == 11
+    assert demo["users"] == User.objects.filter(is_demo=True).count() == 13
     for county in DEMO_COUNTIES:
         assert Enterprise.objects.filter(region__prefix__startswith=county).exists(), county
 
@@ -77,6 +77,8 @@ def test_every_role_has_exactly_one_demo_login(demo):
     roles = Counter(User.objects.filter(is_demo=True).values_list("role", flat=True))
     expected = dict.fromkeys(UserRole.values, 1)
     expected[UserRole.COUNTY_REGULATOR] = 2
+    # The coal mine's safety manager, and the gas company's, whom the demo cold wave reaches.
+    expected[UserRole.ENTERPRISE_SAFETY] = 2
     assert roles == expected
 
 
