@@ -68,7 +68,7 @@ CHECK_ALIASES = {
     "高温": CheckGroup.HEAT,
     "炎热": CheckGroup.HEAT,
 }
-SEPARATORS = re.compile(r"[、，,;；\s]+")
+SEPARATORS = re.compile(r"[、，,;；]+")
 
 
 def _header(key: str) -> str:
@@ -94,15 +94,20 @@ def template(*, user) -> bytes:
 
 
 def _codes(raw: str, lookup: dict, what: str) -> tuple[list[str], str]:
+    """Codes from a cell: labels may hold spaces ("Rain and flood"), so a piece between
+    separators is first looked up whole, then word by word."""
     values, unknown = [], []
-    for word in SEPARATORS.split(raw):
-        if not word:
+    for piece in SEPARATORS.split(raw):
+        piece = " ".join(piece.split())
+        if not piece:
             continue
-        value = lookup.get(word.lower())
-        if value is None:
-            unknown.append(word)
-        elif value not in values:
-            values.append(value)
+        words = [piece] if piece.lower() in lookup else piece.split(" ")
+        for word in words:
+            value = lookup.get(word.lower())
+            if value is None:
+                unknown.append(word)
+            elif value not in values:
+                values.append(value)
     if unknown:
         return values, _("Unknown %(what)s: %(values)s.") % {
             "what": what,

@@ -67,5 +67,6 @@ class CheckHazardForm(forms.Form):
         label=_("category"),
         choices=HazardCategory.choices,
         initial=HazardCategory.OTHER,
+        required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core.downloads import xlsx_response
+from anlan.hazards.choices import HazardCategory
 from anlan.rescue import imports
 
 from . import excel_households as excel
@@ -349,7 +350,12 @@ def check_hazard(request, pk: int):
     try:
         if not form.is_valid():
             raise ValidationError({k: list(v) for k, v in form.errors.items()})
-        hazard = welfare.report_check_hazard(user=request.user, check=check, **form.cleaned_data)
+        hazard = welfare.report_check_hazard(
+            user=request.user,
+            check=check,
+            description=form.cleaned_data["description"],
+            category=form.cleaned_data["category"] or HazardCategory.OTHER,
+        )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             messages.error(request, f"{check.household.code} · {field}: {' '.join(errors)}")

@@ -130,7 +130,8 @@ def make_alert(
 
 
 def login(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 
