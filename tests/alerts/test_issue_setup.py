@@ -65,3 +65,24 @@ def login(user) -> Client:
     return client
 
 
+def imported(**extra):
+    """A published message as received from the weather service (no info blocks needed)."""
+    from anlan.alerts.models import Alert
+
+    values = {
+        "identifier": f"met-{Alert.objects.count() + 1}",
+        "sender": "jinzhong-met@example.cn",
+        "sent": NOW,
+        "signal_type": "rainstorm",
+        "colour": "blue",
+        "event": "暴雨蓝色预警",
+        "headline": "晋中市气象台发布暴雨蓝色预警信号",
+        "effective": NOW,
+        "expires": NOW + dt.timedelta(hours=12),
+        "instruction": "注意防范城乡积涝。",
+        "area_desc": "晋中市",
+    }
+    values.update(extra)
+    alert = Alert.objects.create(**values)
+    Alert.objects.filter(pk=alert.pk).update(thread=alert)
+    return alert
