@@ -76,7 +76,7 @@ class DraftForm(forms.Form):
         label=_("headline"),
         required=False,
         max_length=300,
-        help_text=_("Default: “<region> 应急管理局发布<signal><colour>预警”."),
+        help_text=_("Default: e.g. 晋中市应急管理局发布寒潮黄色预警."),
     )
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
