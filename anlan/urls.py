@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", include("anlan.registry.urls")),
     path("hazards/", include("anlan.hazards.urls")),
     path("portal/commitments/", include("anlan.commitments.urls_portal")),
+    path("portal/warnings/", include("anlan.alerts.urls_public")),
     path("portal/", include("anlan.portal.urls")),
     path("inspections/standards/", include("anlan.inspections.urls_standards")),
     path("inspections/", include("anlan.inspections.urls")),
