@@ -584,7 +584,9 @@ def env_mapping(name: str, default: str, *, keys=None, values=None) -> dict[str,
     try:
         pairs = dict(item.split("=", 1) for item in raw.split(",") if item.strip())
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must look like key=value,key=value, not {raw!r}") from exc
+        raise ImproperlyConfigured(
+            f"{name} must look like key=value,key=value, not {raw!r}"
+        ) from exc
     result = {k.strip(): v.strip() for k, v in pairs.items()}
     if keys is not None and set(result) - set(keys):
         raise ImproperlyConfigured(f"{name}: unknown keys {sorted(set(result) - set(keys))}")
@@ -647,8 +649,10 @@ ANLAN_WELFARE_CHECK_GROUPS = env_mapping(
     values=("cold", "flood", "heat"),
 )
 ANLAN_WELFARE_CHECK_FROM = env_mapping(
-    "ANLAN_WELFARE_CHECK_FROM", "cold=yellow,flood=yellow,heat=orange",
-    keys=("cold", "flood", "heat"), values=_COLOURS,
+    "ANLAN_WELFARE_CHECK_FROM",
+    "cold=yellow,flood=yellow,heat=orange",
+    keys=("cold", "flood", "heat"),
+    values=_COLOURS,
 )
 ANLAN_WELFARE_CHECK_HOURS = env_minutes_by_level(
     "ANLAN_WELFARE_CHECK_HOURS", "red=6,orange=12,yellow=24,blue=48"

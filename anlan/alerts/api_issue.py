@@ -211,7 +211,7 @@ def draft_cancel(request, alert_id: Id, payload: NoteIn):
 @router.get("/{int:alert_id}/cap.xml", summary="The message as CAP 1.2 XML")
 def cap_xml(request, alert_id: Id):
     alert = _alert(request, alert_id)
-    return HttpResponse(cap.build(alert), content_type="application/xml; charset=utf-8")
+    return HttpResponse(cap.document(alert), content_type="application/xml; charset=utf-8")
 
 
 @router.get("/{int:alert_id}/cap.json", summary="The message as CAP 1.2 JSON")

@@ -549,6 +549,14 @@ def build(alert) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def document(alert) -> bytes:
+    """The message as others should receive it: a received message exactly as it arrived (its
+    sender's bytes, signatures intact), the bureau's own as built from the record."""
+    if alert.raw_xml:
+        return alert.raw_xml.encode("utf-8")
+    return build(alert)
+
+
 def _pair(parent, name: str, pair: dict) -> None:
     el = ET.SubElement(parent, f"{Q}{name}")
     _sub(el, "valueName", pair.get("valueName", ""))

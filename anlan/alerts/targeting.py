@@ -35,6 +35,7 @@ from anlan.registry.models import Enterprise
 
 from .choices import COLOUR_RANK, CapStatus, MsgType, SignalType, TargetKind
 from .models import Alert, AlertArea, SensitivityRule, Target
+from .welfare import create_checks
 
 # Messages that call for action; System and Test messages are stored and shown, never targeted.
 TARGETED_STATUSES = {CapStatus.ACTUAL, CapStatus.EXERCISE}
@@ -56,10 +57,6 @@ def schedule_after_publish(alert: Alert) -> None:
         stand_down(alert)
         return
     apply_targets(alert)
-    try:
-        from .welfare import create_checks
-    except ImportError:  # households module not yet installed
-        return
     create_checks(alert)
 
 

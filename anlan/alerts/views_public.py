@@ -70,7 +70,7 @@ def warning_detail(request, pk: int):
 @cache_control(max_age=60, public=True)
 def cap_xml(request, pk: int):
     alert = get_object_or_404(public_messages(), pk=pk)
-    response = HttpResponse(cap.build(alert), content_type=XML_TYPE)
+    response = HttpResponse(cap.document(alert), content_type=XML_TYPE)
     response["Content-Disposition"] = f'inline; filename="warning-{alert.pk}.xml"'
     return response
 

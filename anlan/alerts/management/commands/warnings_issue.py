@@ -126,7 +126,7 @@ class Command(BaseCommand):
     def _export(self, user, o) -> None:
         alert = self._alert(user, o["id"])
         if o["format"] == "xml":
-            content = cap.build(alert)
+            content = cap.document(alert)
         else:
             content = json.dumps(cap.as_json(alert), ensure_ascii=False, indent=2).encode("utf-8")
         if o.get("out"):
