@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from anlan.alerts import services as alert_services
+from anlan.alerts.models import Alert
 from anlan.commitments import services as commitments
 from anlan.core.demo import build_demo
 from anlan.core.models import User
@@ -92,6 +94,11 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "rescue:drill-list",
             "rescue:drill-stats",
             "rescue:certificates-due",
+            "alerts:list",
+            "alerts:matrix",
+            "alerts:household-list",
+            "alerts:check-list",
+            "alerts:issue-list",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         assert client.get(reverse("commitments:overview")).status_code == (
@@ -118,6 +125,14 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
         for incident in Incident.objects.visible_to(user)[:2]:
             url = reverse("rescue:incident", args=[incident.pk])
             assert client.get(url).status_code == 200, (user.username, url)
+        for alert in Alert.objects.visible_to(user)[:3]:
+            for name in ("alerts:detail", "alerts:board-export"):
+                url = reverse(name, args=[alert.pk])
+                assert client.get(url).status_code == 200, (user.username, url)
+        for name in ("alerts:import", "alerts:rejected", "alerts:feeds"):
+            assert client.get(reverse(name)).status_code == (
+                200 if alert_services.may_import(user) else 403
+            ), (user.username, name)
         for hazard in Hazard.objects.visible_to(user)[:3]:
             url = reverse("hazards:detail", args=[hazard.pk])
             assert client.get(url).status_code == 200, (user.username, url)
@@ -135,6 +150,8 @@ def test_the_public_portal_opens_without_an_account(client, demo_users):
         "portal:exposures",
         "portal:delistings",
         "commitments_portal:board",
+        "alerts_public:list",
+        "alerts_public:feed",
     ):
         assert client.get(reverse(name)).status_code == 200, name
     for enterprise in commitments.required(Enterprise.objects.all())[:3]:

@@ -47,10 +47,8 @@ def _sample_for(now: dt.datetime) -> tuple[str, bytes]:
 
 
 def _households(regions: dict) -> int:
-    try:
-        from .demo_households import load
-    except ImportError:  # pragma: no cover - households not installed
-        return 0
+    from .demo_households import load
+
     civil = User.objects.filter(username="civil", is_demo=True).first()
     villages = {
         code: region
@@ -75,7 +73,34 @@ def build_demo_alerts(*, regions: dict[str, Region]) -> dict:
         raise RuntimeError(f"The demo CAP sample was refused: {outcome.reason}")
     warning = outcome.alert
     _answers(warning)
+    _reminder_awaiting_sign_off(now)
     return {"warnings": 1, "households": households}
+
+
+def _reminder_awaiting_sign_off(now: dt.datetime) -> None:
+    """Lingshi's own safety reminder for the cold wave, drafted and waiting for the city to sign
+    it off (a county regulator cannot sign off their own draft)."""
+    from .issuing import create_draft, submit
+
+    drafter = User.objects.filter(username="lingshi", is_demo=True).first()
+    if (
+        drafter is None
+        or Alert.objects.filter(drafted_by=drafter).exclude(stage="published").exists()
+    ):
+        return
+    draft = create_draft(
+        user=drafter,
+        data={
+            "signal_type": "safety",
+            "colour": "yellow",
+            "regions": [drafter.region.code],
+            "expires": now + dt.timedelta(days=3),
+            "headline": "灵石县应急管理局关于做好寒潮期间安全生产工作的提示",
+            "description": "受寒潮影响，我县将出现大风降温天气。",
+            "instruction": "各煤矿、燃气、供热企业落实防冻防滑措施；严禁违规取暖；加强有限空间作业管理。",
+        },
+    )
+    submit(user=drafter, alert=draft)
 
 
 def _answers(warning: Alert) -> None:
@@ -96,11 +121,9 @@ def _answers(warning: Alert) -> None:
                 response.report_measures(user=user, target=target, measures=measures)
             else:
                 response.acknowledge(user=user, target=target)
-    try:
-        from .models import WelfareCheck
-        from .welfare import record_check
-    except ImportError:  # pragma: no cover
-        return
+    from .models import WelfareCheck
+    from .welfare import record_check
+
     grid = User.objects.filter(username="grid", is_demo=True).first()
     if grid is None:
         return

@@ -67,7 +67,9 @@ def create_checks(alert: Alert, *, now=None) -> int:
         return 0
     now = now or timezone.now()
     thread = alert.root
-    due = now + dt.timedelta(hours=settings.ANLAN_WELFARE_CHECK_HOURS[alert.colour])
+    due = now + dt.timedelta(
+        hours=settings.ANLAN_WELFARE_CHECK_HOURS.get(alert.colour or "blue", 24)
+    )
     households = [
         h
         for h in Household.objects.filter(active=True, region__in=_villages(alert)).only(
