@@ -171,7 +171,7 @@ class TargetKind(models.TextChoices):
 
 class TargetState(models.TextChoices):
     WAITING = "waiting", _("Not yet acknowledged")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACKNOWLEDGED = "acknowledged", _("Receipt acknowledged")
     MEASURES = "measures", _("Measures reported")
     WITHDRAWN = "withdrawn", _("No longer targeted")
 

@@ -125,6 +125,12 @@ class Target(models.Model):
         return str(TargetState(self.state).label)
 
     @property
+    def readiness_label(self) -> str:
+        from anlan.rescue.choices import Readiness
+
+        return str(Readiness(self.readiness).label) if self.readiness in Readiness.values else ""
+
+    @property
     def state_css(self) -> str:
         return TARGET_STATE_CSS[self.state]
 
