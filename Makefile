@@ -94,12 +94,14 @@ bench: venv
 	$(TEST_ENV) $(PY) bench/bench_hazards.py
 	$(TEST_ENV) $(PY) bench/ingest.py
 	$(TEST_ENV) $(PY) bench/rescue.py
+	$(TEST_ENV) $(PY) bench/alerts.py
 
 bench-postgres: venv system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_hazards.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/ingest.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/rescue.py'
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/alerts.py'
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

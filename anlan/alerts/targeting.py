@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from anlan.core.choices import NotificationKind, RegionLevel, UserRole
 from anlan.core.models import Region, User
-from anlan.core.notify import notify
+from anlan.core.notify import Message, notify_many
 from anlan.registry.choices import EnterpriseStatus
 from anlan.registry.models import Enterprise
 
@@ -321,6 +321,58 @@ def _title(alert: Alert) -> str:
     return alert.headline or alert.event or alert.identifier
 
 
+def recipients_of(targets: list[Target]) -> dict[int, list[User]]:
+    """Each target's recipients, in three queries whatever the number of targets."""
+    by_enterprise, by_team, by_region = {}, {}, {}
+    enterprise_ids = {t.enterprise_id for t in targets if t.enterprise_id}
+    team_ids = {t.team_id for t in targets if t.team_id}
+    places = {(t.kind, t.region_id) for t in targets if not t.enterprise_id and not t.team_id}
+    active = User.objects.filter(is_active=True)
+    if enterprise_ids:
+        for user in active.filter(
+            role__in=RECIPIENT_ROLES[TargetKind.ENTERPRISE], enterprise_id__in=enterprise_ids
+        ):
+            by_enterprise.setdefault(user.enterprise_id, []).append(user)
+    if team_ids:
+        for user in active.filter(role__in=RECIPIENT_ROLES[TargetKind.TEAM], team_id__in=team_ids):
+            by_team.setdefault(user.team_id, []).append(user)
+    if places:
+        roles = {RECIPIENT_ROLES[kind][0]: kind for kind, _ in places}
+        for user in active.filter(
+            role__in=list(roles), region_id__in={region for _, region in places}
+        ):
+            by_region.setdefault((roles[user.role], user.region_id), []).append(user)
+    return {
+        t.pk: (
+            by_enterprise.get(t.enterprise_id, [])
+            if t.enterprise_id
+            else by_team.get(t.team_id, [])
+            if t.team_id
+            else by_region.get((t.kind, t.region_id), [])
+        )
+        for t in targets
+    }
+
+
+def _send(targets: list[Target], message) -> None:
+    """``message(target) -> (title, body, dedup_key)``; one bulk write for everyone."""
+    people = recipients_of(targets)
+    notify_many(
+        Message(
+            recipient=user,
+            kind=NotificationKind.WARNING,
+            title=title[:200],
+            body=body,
+            link=link,
+            subject=f"alerts.Target:{target.pk}",
+            dedup_key=key,
+        )
+        for target in targets
+        for title, body, key, link in [message(target)]
+        for user in people[target.pk]
+    )
+
+
 def _tell(alert: Alert, targets: list[Target], *, updated: bool) -> None:
     if not targets:
         return
@@ -328,48 +380,33 @@ def _tell(alert: Alert, targets: list[Target], *, updated: bool) -> None:
         "title": _title(alert)
     }
     link = board_link(alert)
-    for target in targets:
+
+    def message(target):
         body = _("Acknowledge by %(ack)s and report the measures taken by %(measures)s.") % {
             "ack": timezone.localtime(target.ack_due).strftime("%Y-%m-%d %H:%M"),
             "measures": timezone.localtime(target.measures_due).strftime("%Y-%m-%d %H:%M"),
         }
         if alert.instruction:
             body = f"{alert.instruction[:800]}\n{body}"
-        notify(
-            recipients=recipients(target),
-            kind=NotificationKind.WARNING,
-            title=title[:200],
-            body=body,
-            link=link,
-            subject=f"alerts.Target:{target.pk}",
-            dedup_key=f"alert:{alert.pk}:target:{target.pk}",
-        )
+        return title, body, f"alert:{alert.pk}:target:{target.pk}", link
+
+    _send(targets, message)
 
 
 def _tell_withdrawn(alert: Alert, targets: list[Target]) -> None:
-    for target in targets:
-        notify(
-            recipients=recipients(target),
-            kind=NotificationKind.WARNING,
-            title=(_("No longer concerned: %(title)s") % {"title": _title(alert)})[:200],
-            body=_("The updated warning no longer covers you; no further action is asked."),
-            link=board_link(alert),
-            dedup_key=f"alert:{alert.pk}:withdrawn:{target.pk}",
-        )
+    title = (_("No longer concerned: %(title)s") % {"title": _title(alert)})[:200]
+    body = _("The updated warning no longer covers you; no further action is asked.")
+    link = board_link(alert)
+    _send(targets, lambda t: (title, body, f"alert:{alert.pk}:withdrawn:{t.pk}", link))
 
 
 def stand_down(alert: Alert) -> int:
     """A Cancel: every live target hears that the warning is lifted."""
     targets = list(Target.objects.live().filter(thread=alert.root))
-    for target in targets:
-        notify(
-            recipients=recipients(target),
-            kind=NotificationKind.WARNING,
-            title=(_("Warning cancelled: %(title)s") % {"title": _title(alert.root)})[:200],
-            body=alert.note or _("The warning has been lifted."),
-            link=board_link(alert),
-            dedup_key=f"alert:{alert.pk}:cancel:{target.pk}",
-        )
+    title = (_("Warning cancelled: %(title)s") % {"title": _title(alert.root)})[:200]
+    body = alert.note or _("The warning has been lifted.")
+    link = board_link(alert)
+    _send(targets, lambda t: (title, body, f"alert:{alert.pk}:cancel:{t.pk}", link))
     return len(targets)
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from anlan.core.choices import NotificationKind, RegionLevel, UserRole
 from anlan.core.models import Region, User
-from anlan.core.notify import after_commit, notify
+from anlan.core.notify import Message, after_commit, notify_many
 from anlan.hazards.choices import HazardCategory, HazardChannel, HazardLevel
 
 from .choices import COLOUR_RANK, CheckOutcome, MsgType, Stage
@@ -100,24 +100,43 @@ def _notify_villages(thread_id: int, alert_id: int, per_village: dict[int, int],
     link = reverse("alerts:check-list") + f"?warning={thread_id}"
     when = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
     villages = Region.objects.in_bulk(list(per_village))
+    grid: dict[int, list] = {}
+    for user in User.objects.filter(
+        role=UserRole.GRID_MEMBER, region_id__in=list(per_village), is_active=True
+    ):
+        grid.setdefault(user.region_id, []).append(user)
+    supervisors: dict[int, list] = {}
+    for user in User.objects.filter(
+        role=UserRole.TOWNSHIP_SUPERVISOR,
+        region_id__in={v.parent_id for v in villages.values()},
+        is_active=True,
+    ):
+        supervisors.setdefault(user.region_id, []).append(user)
+    messages = []
     for village_id, count in per_village.items():
         village = villages[village_id]
-        people = User.objects.filter(
-            role=UserRole.GRID_MEMBER, region=village, is_active=True
-        ) or User.objects.filter(
-            role=UserRole.TOWNSHIP_SUPERVISOR, region_id=village.parent_id, is_active=True
-        )
-        notify(
-            recipients=people,
-            kind=NotificationKind.WELFARE_CHECK,
-            title=_("Welfare checks: %(n)d households to check in %(village)s")
-            % {"n": count, "village": village.name},
-            body=_("Warning: %(warning)s. Check each household by %(due)s and record the outcome.")
-            % {"warning": str(thread), "due": when},
-            link=link,
-            subject=f"alert:{thread_id}",
-            dedup_key=f"welfare:{thread_id}:{alert_id}:{village_id}",
-        )
+        # A village without a grid member: its township's supervisors are told.
+        people = grid.get(village_id) or supervisors.get(village.parent_id, [])
+        title = _("Welfare checks: %(n)d households to check in %(village)s") % {
+            "n": count,
+            "village": village.name,
+        }
+        body = _(
+            "Warning: %(warning)s. Check each household by %(due)s and record the outcome."
+        ) % {"warning": str(thread), "due": when}
+        messages += [
+            Message(
+                recipient=user,
+                kind=NotificationKind.WELFARE_CHECK,
+                title=title,
+                body=body,
+                link=link,
+                subject=f"alert:{thread_id}",
+                dedup_key=f"welfare:{thread_id}:{alert_id}:{village_id}",
+            )
+            for user in people
+        ]
+    notify_many(messages)
 
 
 def _require_visible(user, check: WelfareCheck) -> None:

@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -167,28 +168,118 @@ def notify(
     return created
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification for ``notify_many``."""
+
+    recipient: User
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    subject: str = ""
+    dedup_key: str | None = None
+
+
+def notify_many(messages: Iterable[Message], *, actor=None) -> list[Notification]:
+    """``notify`` for many recipients and texts at once (a warning reaching thousands): the
+    same rules — active recipients only, never the actor, at most once per ``dedup_key`` — in a
+    handful of queries. Deliveries follow as for ``notify``; one webhook POST per distinct
+    (kind, title, body, link), listing its recipients."""
+    wanted: dict[tuple, Message] = {}
+    for m in messages:
+        if m.recipient.is_active and m.recipient.pk != getattr(actor, "pk", None):
+            wanted.setdefault((m.recipient.pk, m.dedup_key or object()), m)
+    keys = {m.dedup_key for m in wanted.values() if m.dedup_key}
+    if keys:
+        done = set(
+            Notification.objects.filter(dedup_key__in=keys).values_list("recipient_id", "dedup_key")
+        )
+        wanted = {k: m for k, m in wanted.items() if (m.recipient.pk, m.dedup_key) not in done}
+    rows = [
+        Notification(
+            recipient=m.recipient,
+            kind=m.kind,
+            title=m.title[:200],
+            body=m.body[:2000],
+            link=m.link[:500],
+            subject=m.subject[:64],
+            dedup_key=m.dedup_key,
+        )
+        for m in wanted.values()
+    ]
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:  # a concurrent run got some of them first: one at a time
+        created = []
+        for m in wanted.values():
+            created += notify(
+                recipients=[m.recipient],
+                kind=m.kind,
+                title=m.title,
+                body=m.body,
+                link=m.link,
+                subject=m.subject,
+                dedup_key=m.dedup_key,
+                actor=actor,
+            )
+        return created
+    if any(n.pk is None for n in created):  # a backend that does not return keys
+        created = list(
+            Notification.objects.filter(
+                dedup_key__in=[n.dedup_key for n in created if n.dedup_key]
+            ).select_related("recipient")
+        )
+    groups: dict[tuple, list[Notification]] = {}
+    for note in created:
+        groups.setdefault((note.kind, note.title, note.body, note.link), []).append(note)
+    for group in groups.values():
+        _queue_deliveries(group)
+    return created
+
+
 def _queue_deliveries(created: list[Notification]) -> None:
     first = created[0]
     jobs = []
     text = "\n\n".join(part for part in (first.body, absolute(first.link)) if part)
+    personal = []  # (delivery, job name, job arguments after the delivery's id)
     for note in created:
         user = note.recipient
         if user.email:
-            delivery = Delivery.objects.create(
-                notification=note,
-                channel=DeliveryChannel.EMAIL,
-                kind=note.kind,
-                target=mask_email(user.email),
+            personal.append(
+                (
+                    Delivery(
+                        notification=note,
+                        channel=DeliveryChannel.EMAIL,
+                        kind=note.kind,
+                        target=mask_email(user.email),
+                    ),
+                    "deliver_email",
+                    (user.email, note.title, text),
+                )
             )
-            jobs.append(("deliver_email", (delivery.pk, user.email, note.title, text)))
         if note.kind in URGENT_NOTIFICATION_KINDS and user.mobile:
-            delivery = Delivery.objects.create(
-                notification=note,
-                channel=DeliveryChannel.SMS,
-                kind=note.kind,
-                target=mask_mobile(user.mobile),
+            personal.append(
+                (
+                    Delivery(
+                        notification=note,
+                        channel=DeliveryChannel.SMS,
+                        kind=note.kind,
+                        target=mask_mobile(user.mobile),
+                    ),
+                    "deliver_sms",
+                    (user.mobile, note.title),
+                )
             )
-            jobs.append(("deliver_sms", (delivery.pk, user.mobile, note.title)))
+    if personal:
+        saved = Delivery.objects.bulk_create([d for d, _, _ in personal], batch_size=500)
+        jobs += [
+            (name, (delivery.pk, *args))
+            for delivery, (_, name, args) in zip(saved, personal, strict=True)
+        ]
     for url in settings.ANLAN_WEBHOOK_URLS:
         delivery = Delivery.objects.create(
             channel=DeliveryChannel.WEBHOOK, kind=first.kind, target=mask_url(url)

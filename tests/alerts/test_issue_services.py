@@ -25,6 +25,7 @@ def in_english():
     with translation.override("en"):
         yield
 
+
 pytestmark = pytest.mark.django_db
 IDENTIFIER = re.compile(r"^140700(\d{3})(\d{3})00_(\d{14})_(\d)$")
 

@@ -48,9 +48,16 @@ def test_a_cold_wave_from_a_cap_file_reaches_everyone_and_the_board_shows_it(
     expect(results).to_contain_text("已导入")
     results.get_by_role("link").click()
     board = page.get_by_test_id("board")
-    for name in ("灵石县汾峪燃气有限公司", "灵石县城区供热有限公司", "灵石县矿山救援中队", "东沟村"):
+    for name in (
+        "灵石县汾峪燃气有限公司",
+        "灵石县城区供热有限公司",
+        "灵石县矿山救援中队",
+        "东沟村",
+    ):
         expect(board).to_contain_text(name)
-    expect(board).not_to_contain_text("山西灵石汾峪煤业有限公司")  # a coal mine: not for a cold wave
+    expect(board).not_to_contain_text(
+        "山西灵石汾峪煤业有限公司"
+    )  # a coal mine: not for a cold wave
     expect(board.locator("tr", has_text="灵石县矿山救援中队")).to_contain_text("加强战备")
 
     # The gas company's safety officer, on a phone: acknowledge and report what was done.

@@ -383,3 +383,32 @@ def test_a_failing_webhook_is_recorded_for_retry(receiver, lingshi_regulator, se
 def test_cli_names_for_the_worker_and_the_deadline_pass():
     assert translate(["worker"]) == ["run_huey"]
     assert translate(["hazards", "check-deadlines"]) == ["check_deadlines"]
+
+
+# ---------------------------------------------------------------- many at once
+
+
+def test_notify_many_reaches_each_once_with_deliveries_and_skips_the_inactive(
+    sent_after_commit, settings
+):
+    from tests.factories import make_user
+
+    settings.ANLAN_WEBHOOK_URLS = []
+    from anlan.core.choices import UserRole
+
+    people = [make_user(f"many-{i}", UserRole.SYSTEM_ADMIN) for i in range(3)]
+    people[0].email = "a@example.cn"
+    people[0].save()
+    people[2].is_active = False
+    people[2].save()
+    messages = [
+        notify.Message(recipient=p, kind=NotificationKind.OTHER, title="预警", dedup_key="k1")
+        for p in people
+    ]
+    created = sent_after_commit(notify.notify_many, messages)
+    assert {n.recipient for n in created} == {people[0], people[1]}
+    assert sent_after_commit(notify.notify_many, messages) == []  # the same keys: nothing new
+    assert Notification.objects.filter(dedup_key="k1").count() == 2
+    email = Delivery.objects.get(channel=DeliveryChannel.EMAIL)
+    assert email.notification.recipient == people[0]
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject.endswith("预警")
