@@ -9,7 +9,8 @@ import datetime as dt
 from typing import Annotated
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,8 +208,15 @@ def list_warnings(request, filters: Query[ListFilters]):
 def import_cap(request):
     if not may_import(request.user):
         raise PermissionDenied(_("Only regulators import warnings."))
-    upload = request.FILES.get("file")
-    if upload is not None:
+    if (request.content_type or "").startswith("multipart/"):
+        try:
+            upload = request.FILES.get("file")
+        except MultiPartParserError as exc:
+            raise ValidationError(
+                {"file": _("The upload is not readable: %(error)s") % {"error": exc}}
+            ) from None
+        if upload is None:
+            raise ValidationError({"file": _("Send the CAP message as a file named “file”.")})
         data, name = upload.read(settings.ANLAN_CAP_MAX_BYTES + 1), upload.name or "upload.xml"
     else:
         data, name = request.body, "api"

@@ -116,6 +116,8 @@ URGENT_NOTIFICATION_KINDS = {
     NotificationKind.DEADLINE_REMINDER,
     NotificationKind.ESCALATION,
     NotificationKind.ALARM,
+    # A weather or safety warning reaches its targets by SMS too (where a mobile is on file).
+    NotificationKind.WARNING,
 }
 
 

@@ -209,3 +209,12 @@ def test_feeds_page_and_poll_button(world, feeds, settings, client):
     answer = client.post(reverse("alerts:feeds"), follow=True)
     assert "1 imported" in answer.content.decode()
     assert feeds.base in answer.content.decode()
+
+
+def test_the_api_takes_a_file_upload_and_names_a_missing_file(world, client):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {_token(world.city_admin)}"}
+    upload = SimpleUploadedFile("cold.xml", cap_xml(), content_type="application/xml")
+    ok = client.post("/api/warnings/import", {"file": upload}, **headers)
+    assert ok.status_code == 201 and ok.json()["status"] == "imported"
+    missing = client.post("/api/warnings/import", {"other": "x"}, **headers)
+    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "file"
