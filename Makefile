@@ -58,13 +58,14 @@ endif
 
 # --- The demo: migrate the SQLite DB under var/, load demo data, serve (runs until Ctrl-C). ------
 demo: venv assets messages
+	bash scripts/system_deps.sh pdf
 	ANLAN_DEBUG=1 $(VENV)/bin/anlan demo
 
 # --- Tests ---------------------------------------------------------------------------------------
-# Chromium + CJK fonts for the browser tests, the PostgreSQL server binaries, gettext, and
+# Chromium + CJK fonts for the browser tests, Pango for WeasyPrint's PDF bulletins, the PostgreSQL server binaries, gettext, and
 # mosquitto (the MQTT tests and bench/ingest.py start a throwaway broker on loopback).
 system-deps:
-	bash scripts/system_deps.sh gettext chromium postgres mosquitto
+	bash scripts/system_deps.sh gettext chromium pdf postgres mosquitto
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, only those missing (apt-get update runs once, and
 # only if something is missing). Usage:
-#   scripts/system_deps.sh [make] [gettext] [chromium] [postgres] [mosquitto]
+#   scripts/system_deps.sh [make] [gettext] [chromium] [pdf] [postgres] [mosquitto]
 # (no argument: gettext chromium postgres mosquitto). Uses sudo when not run as root. mosquitto is
 # the MQTT broker the tests start on loopback (the package's own service is not needed).
 set -euo pipefail
 
 wants=("$@")
-[[ ${#wants[@]} -gt 0 ]] || wants=(gettext chromium postgres mosquitto)
+[[ ${#wants[@]} -gt 0 ]] || wants=(gettext chromium pdf postgres mosquitto)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
@@ -19,6 +19,12 @@ for want in "${wants[@]}"; do
     gettext) command -v msgfmt >/dev/null || missing+=(gettext) ;;
     chromium)
       [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+      installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
+      ;;
+    pdf)
+      # WeasyPrint draws bulletins with Pango; the CJK fonts render the Chinese text.
+      installed libpango-1.0-0 || missing+=(libpango-1.0-0)
+      installed libpangoft2-1.0-0 || missing+=(libpangoft2-1.0-0)
       installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
       ;;
     postgres) have_initdb || missing+=(postgresql) ;;

@@ -108,6 +108,9 @@ class NotificationKind(models.TextChoices):
     SUPERVISION = "supervision", _("Strict-supervision list")
     WARNING = "warning", _("Warning to act on")
     WELFARE_CHECK = "welfare_check", _("Welfare check due")
+    TASK = "task", _("Supervision task (督办)")
+    ASSESSMENT = "assessment", _("Assessment to review or sign off")
+    BULLETIN = "bulletin", _("Bulletin published")
     OTHER = "other", _("Other")
 
 

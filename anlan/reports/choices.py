@@ -25,3 +25,14 @@ STATE_COLOURS = {
     SubmissionState.DRAFT: "secondary",
     SubmissionState.MISSING: "danger",
 }
+
+
+class BulletinKind(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly bulletin")
+    MONTHLY = "monthly", _("Monthly bulletin")
+    BRIEFING = "briefing", _("Work-safety briefing (安全生产工作简报)")
+
+
+class BulletinState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")

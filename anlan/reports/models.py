@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from anlan.core.scoping import filter_by_scope
 from anlan.hazards.stats import rectification_rate
 
-from .choices import FIRST_YEAR, ReportStatus
+from .choices import FIRST_YEAR, BulletinKind, BulletinState, ReportStatus
 
 # The figures a quarterly report holds, in the order the report shows them.
 FIGURE_FIELDS = (
@@ -195,3 +195,105 @@ class QuarterlyHazardReport(models.Model):
         return {name: getattr(self, name) for name in FIGURE_FIELDS} | {
             "by_category": self.by_category
         }
+
+
+# --- Bulletins (weekly / monthly / 安全生产工作简报) -------------------------------------------
+
+
+class BulletinQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Region-scoped officers see the bulletins of their region and below, and those of the
+        regions above them (a county reads the city's bulletin)."""
+        from anlan.core.models import Region
+
+        return self.filter(region__in=Region.objects.visible_to(user))
+
+
+def bulletin_file_path(instance, filename: str) -> str:
+    return f"reports/bulletins/{instance.period_start:%Y}/{filename}"
+
+
+class Bulletin(models.Model):
+    """A bulletin for one region and period. ``figures`` is the snapshot of every number the
+    bulletin prints, computed from the records when it was (re)generated; ``commentary`` holds
+    the editable text per section (``{section_key: text}``). Published bulletins are frozen:
+    their PDF and Word files are stored and sent to subscribers."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=BulletinKind.choices)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    number = models.PositiveIntegerField(_("issue number"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=BulletinState.choices, default=BulletinState.DRAFT
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    commentary = models.JSONField(_("commentary"), default=dict, blank=True)
+    generated_at = models.DateTimeField(_("figures as of"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pdf = models.FileField(_("PDF"), upload_to=bulletin_file_path, blank=True)
+    docx = models.FileField(_("Word"), upload_to=bulletin_file_path, blank=True)
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-period_start", "kind", "region__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "period_start", "period_end"],
+                name="bulletin_once_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BulletinSubscription(models.Model):
+    """Who receives which bulletins when they are published (in-app and e-mail)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="bulletin_subscriptions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=BulletinKind.choices)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bulletin subscription")
+        verbose_name_plural = _("bulletin subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "region"], name="bulletin_subscription_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.region}"

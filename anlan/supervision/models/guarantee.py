@@ -18,7 +18,7 @@ from anlan.core.models import user_ref
 from anlan.core.scoping import filter_by_scope
 from anlan.hazards.models import StoredFile
 
-from .choices import STATUS_COLOURS, CheckResult, CheckStatus, GuaranteeRole
+from ..choices import STATUS_COLOURS, CheckResult, CheckStatus, GuaranteeRole
 
 
 def local_today() -> dt.date:
