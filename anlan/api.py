@@ -91,10 +91,15 @@ from anlan.patrols.api import router as patrols_router  # noqa: E402
 from anlan.registry.api import router as registry_router  # noqa: E402
 from anlan.reports.api import quarterly_router  # noqa: E402
 from anlan.reports.api import router as reports_router  # noqa: E402
+from anlan.reports.api_bulletins import router as bulletins_router  # noqa: E402
+from anlan.reports.api_exports import router as exports_router  # noqa: E402
 from anlan.rescue.api import router as rescue_router  # noqa: E402
 from anlan.rescue.api_equipment import router as rescue_equipment_router  # noqa: E402
 from anlan.rescue.api_members import router as rescue_members_router  # noqa: E402
 from anlan.supervision.api import router as supervision_router  # noqa: E402
+from anlan.supervision.api_activities import router as activities_router  # noqa: E402
+from anlan.supervision.api_assessment import router as assessment_router  # noqa: E402
+from anlan.supervision.api_office import router as office_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/enterprises", registry_router)
@@ -110,6 +115,11 @@ api.add_router("/quarterly-reports", quarterly_router)
 api.add_router("/standards", standards_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/office", office_router)
+api.add_router("/office", activities_router)
+api.add_router("/office", assessment_router)
+api.add_router("/bulletins", bulletins_router)
+api.add_router("/exports", exports_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/rescue", rescue_router)

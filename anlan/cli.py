@@ -58,6 +58,13 @@ anlan warnings import F.xml… | poll | list | board ID | ack TARGET | measures 
 anlan warnings issue draft|submit|publish|update|cancel|export   the bureau's own warnings
 anlan warnings households list|import F.xlsx|export F.xlsx|show ID   vulnerable households
 anlan warnings checks list|record CHECK --outcome O               welfare checks
+anlan office units list|show|import F.xlsx|export F.xlsx       committee member units and duties
+anlan office tasks list|issue|feedback|review|remind|export      督办 supervision tasks
+anlan office trainings|visits|campaigns list|add|import|export   trainings, expert visits, campaigns
+anlan office assess schemes|compute|show|submit|sign|rank|export assessments and rankings
+anlan bulletins generate|list|show|publish|pdf|docx|subscribe   weekly / monthly bulletins
+anlan dashboard [--region CODE] [--user NAME]                     the dashboard's figures
+anlan export ledger NAME [--columns a,b,c] [--user NAME] -o F.xlsx   any ledger, chosen columns
 anlan manage ...                 any Django management command
 """
 
@@ -108,6 +115,15 @@ ALIASES = {
     ("warnings", "checks"): ["warnings_households", "checks"],
     ("warnings", "issue"): ["warnings_issue"],
     ("warnings",): ["warnings"],
+    ("office", "units"): ["office_units"],
+    ("office", "tasks"): ["office_tasks"],
+    ("office", "trainings"): ["office_activities", "trainings"],
+    ("office", "visits"): ["office_activities", "visits"],
+    ("office", "campaigns"): ["office_activities", "campaigns"],
+    ("office", "assess"): ["office_assess"],
+    ("bulletins",): ["bulletins"],
+    ("dashboard",): ["dashboard"],
+    ("export", "ledger"): ["export_ledger"],
     ("manage",): [],
 }
 

@@ -657,3 +657,14 @@ ANLAN_WELFARE_CHECK_FROM = env_mapping(
 ANLAN_WELFARE_CHECK_HOURS = env_minutes_by_level(
     "ANLAN_WELFARE_CHECK_HOURS", "red=6,orange=12,yellow=24,blue=48"
 )
+
+# --- The safety committee office and reporting (issue #8) ---
+# [#8 office]
+
+# [#8 activities]
+
+# [#8 assessment]
+
+# [#8 bulletins]
+
+# [#8 dashboard-exports]

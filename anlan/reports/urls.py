@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -23,4 +23,6 @@ urlpatterns = [
         views.quarterly_action,
         name="quarterly_action",
     ),
+    path("", include("anlan.reports.urls_bulletins")),
+    path("", include("anlan.reports.urls_exports")),
 ]

@@ -23,3 +23,7 @@ def daily_duty_checks():
 def daily_strict_list():
     run = strict.compute(notify=True)
     return len(run.entries)
+
+
+# 督办 reminders and escalation, and assessment jobs, live in their own modules.
+from . import jobs_assessment, jobs_office  # noqa: E402, F401

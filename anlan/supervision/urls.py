@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("strict-list/export.xlsx", views.strict_export, name="strict-export"),
     path("strict-list/recompute/", views.strict_recompute, name="strict-recompute"),
     path("strict-list/enterprises/<int:pk>/", views.strict_history, name="strict-history"),
+    # The committee office (issue #8): units and tasks, activities, assessments.
+    path("", include("anlan.supervision.urls_office")),
+    path("", include("anlan.supervision.urls_activities")),
+    path("", include("anlan.supervision.urls_assessment")),
 ]

@@ -1,0 +1,5 @@
+"""API of bulletins."""
+
+from ninja import Router
+
+router = Router(tags=["bulletins"])

@@ -1,0 +1,5 @@
+"""API of ledger exports with chosen columns."""
+
+from ninja import Router
+
+router = Router(tags=["exports"])

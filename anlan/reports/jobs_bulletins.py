@@ -1,0 +1,1 @@
+"""Scheduled bulletin generation and delivery."""

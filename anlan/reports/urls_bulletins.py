@@ -1,0 +1,3 @@
+"""Pages of bulletins (in the ``reports`` namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The ledger export page (in the ``reports`` namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""API of assessment schemes and assessments."""
+
+from ninja import Router
+
+router = Router(tags=["assessments"])

@@ -1,0 +1,1 @@
+"""Background jobs of assessments (imported by ``tasks`` so huey finds them)."""

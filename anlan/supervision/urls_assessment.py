@@ -1,0 +1,3 @@
+"""Pages of assessment schemes and assessments (in the ``supervision`` namespace)."""
+
+urlpatterns: list = []
