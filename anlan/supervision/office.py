@@ -762,3 +762,16 @@ def unit_record(unit: MemberUnit) -> dict:
         "overdue": overdue,
         "rate": round(100 * on_time / judged, 1) if judged else None,
     }
+
+
+def visible_assignments(user, task: SupervisionTask):
+    """A task's per-unit rows the user may read: all for the office, only their own units'
+    rows for a liaison or township supervisor (not the other units' feedback)."""
+    rows = task.assignments.select_related("unit", "submitted_by", "reviewed_by")
+    if may_manage_task(user, task) or _is_admin(user):
+        return rows
+    return rows.filter(unit__in=units_answered_by(user).values("pk"))
+
+
+def find_assignment(user, task: SupervisionTask, assignment_pk) -> TaskAssignment | None:
+    return visible_assignments(user, task).select_related("task").filter(pk=assignment_pk).first()

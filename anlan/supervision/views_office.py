@@ -268,14 +268,10 @@ def _task_page(request, pk: int, feedback_form=None, feedback_for=None, status=2
     today = office.local_today()
     may_manage = office.may_manage_task(user, task)
     rows = list(
-        task.assignments.select_related("unit", "submitted_by", "reviewed_by").prefetch_related(
+        office.visible_assignments(user, task).prefetch_related(
             Prefetch("evidence", queryset=TaskEvidence.objects.order_by("uploaded_at", "pk"))
         )
     )
-    mine = set(office.units_answered_by(user).values_list("pk", flat=True))
-    if not may_manage and not office._is_admin(user):
-        # A unit sees its own row only, not the other units' feedback.
-        rows = [a for a in rows if a.unit_id in mine]
     for a in rows:
         a.overdue = a.is_overdue(today)
         a.css = ASSIGNMENT_STATE_CSS.get(a.state, "secondary")
@@ -323,15 +319,8 @@ def _campaign_url(task) -> str:
 
 def _assignment(request, pk, assignment_pk):
     task = _task(request, pk)
-    assignment = get_object_or_404(
-        task.assignments.select_related("unit", "task"), pk=assignment_pk
-    )
-    user = request.user
-    if not (
-        office.may_manage_task(user, task)
-        or office.units_answered_by(user).filter(pk=assignment.unit_id).exists()
-        or office._is_admin(user)
-    ):
+    assignment = office.find_assignment(request.user, task, assignment_pk)
+    if assignment is None:
         raise Http404
     return task, assignment
 
