@@ -2,15 +2,13 @@
 ``visible_to`` (404 outside the caller's view); changes through ``office`` (403 for a role that
 may not, 422 naming the field for bad input)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -147,7 +145,7 @@ class TaskOut(Schema):
 
 class TaskDetailOut(TaskOut):
     body: str
-    assignments: list[AssignmentOut]
+    assignments: list[AssignmentOut] = Field(..., alias="visible_rows")
 
 
 class TaskIn(Schema):
@@ -263,14 +261,12 @@ def _task(request, task_id: int) -> SupervisionTask:
     )
 
 
-def _task_detail(request, task: SupervisionTask) -> dict:
+def _task_detail(request, task: SupervisionTask) -> SupervisionTask:
     task.refresh_from_db()
-    data = TaskOut.from_orm(task).dict()
-    data["body"] = task.body
-    data["assignments"] = list(
+    task.visible_rows = list(
         office.visible_assignments(request.user, task).prefetch_related("evidence")
     )
-    return data
+    return task
 
 
 def _assignment(request, task_id: int, assignment_id: int):
@@ -331,7 +327,7 @@ def create_unit(request, payload: UnitIn):
         liaisons=_users(payload.liaisons),
         duties=_duties(payload),
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.put("/units/{int:unit_id}", response=UnitDetailOut, summary="Edit a member unit")
@@ -403,7 +399,7 @@ def issue_task(request, payload: TaskIn):
         alert=_linked(request, Alert, payload.alert, "alert"),
         campaign=_linked(request, Campaign, payload.campaign, "campaign"),
     )
-    return 201, _task_detail(request, task)
+    return Status(201, _task_detail(request, task))
 
 
 @router.post(

@@ -206,7 +206,9 @@ def build_demo_office(regions: dict[str, Region] | None = None) -> dict:
 
 def _answerer(assignment, fallback):
     """Who answers for the unit in the demo: its township supervisor or liaison, else admin."""
-    people = [u for u in office.unit_recipients(assignment.unit) if office.may_answer(u, assignment)]
+    people = [
+        u for u in office.unit_recipients(assignment.unit) if office.may_answer(u, assignment)
+    ]
     return people[0] if people else fallback
 
 
@@ -296,7 +298,9 @@ def _city_task(city, units, issuer) -> int:
     title = "开展危险化学品和燃气领域安全专项检查"
     if SupervisionTask.objects.filter(region=city, title=title).exists():
         return 0
-    chosen = [units[n] for n in ("晋中市应急管理局", "晋中市住房和城乡建设局", "晋中市市场监督管理局")]
+    chosen = [
+        units[n] for n in ("晋中市应急管理局", "晋中市住房和城乡建设局", "晋中市市场监督管理局")
+    ]
     office.issue_task(
         user=issuer,
         region=city,

@@ -40,9 +40,7 @@ def lingshi_committee() -> Committee:
             admin_chair=f"{name}镇长",
         )
         towns.append(unit)
-        supervisors[name] = make_user(
-            f"sup-{suffix}", UserRole.TOWNSHIP_SUPERVISOR, region=town
-        )
+        supervisors[name] = make_user(f"sup-{suffix}", UserRole.TOWNSHIP_SUPERVISOR, region=town)
     department = MemberUnit.objects.create(
         committee_region=county, kind=UnitKind.DEPARTMENT, name="灵石县住建局"
     )

@@ -68,7 +68,9 @@ def test_issuing_to_a_department_tells_its_liaison_and_numbers_follow_on(
 ):
     issue(committee, lingshi_regulator)
     with django_capture_on_commit_callbacks(execute=True):
-        task = issue(committee, lingshi_regulator, all_townships=False, units=[committee.department])
+        task = issue(
+            committee, lingshi_regulator, all_townships=False, units=[committee.department]
+        )
     assert task.number == "灵安办督〔2026〕2号"
     assert task_notes(committee.liaison).count() == 1
 
@@ -179,9 +181,11 @@ def test_a_unit_cannot_answer_for_another_unit(committee, lingshi_regulator):
         office.submit_feedback(
             assignment=other, user=committee.supervisors["甲镇"], feedback="冒名"
         )
-    assert not office.visible_assignments(committee.supervisors["甲镇"], task).filter(
-        pk=other.pk
-    ).exists()
+    assert (
+        not office.visible_assignments(committee.supervisors["甲镇"], task)
+        .filter(pk=other.pk)
+        .exists()
+    )
 
 
 def test_reminders_and_escalation_each_reach_people_once(
@@ -213,14 +217,18 @@ def test_reminders_and_escalation_each_reach_people_once(
     assert "乙乡书记" in escalations.filter(recipient=late_unit).get().body
 
 
-def test_overdue_is_derived_from_the_deadline_and_the_filter_finds_it(
-    committee, lingshi_regulator
-):
+def test_overdue_is_derived_from_the_deadline_and_the_filter_finds_it(committee, lingshi_regulator):
     late = issue(committee, lingshi_regulator, deadline=dt.date(2026, 11, 5))
     done = issue(committee, lingshi_regulator, deadline=dt.date(2026, 11, 5))
     for a in done.assignments.all():
-        office.submit_feedback(assignment=a, user=lingshi_regulator.__class__.objects.get(
-            username=f"sup-{a.unit.township.code[-3:]}"), feedback="完成", now=ISSUED)
+        office.submit_feedback(
+            assignment=a,
+            user=lingshi_regulator.__class__.objects.get(
+                username=f"sup-{a.unit.township.code[-3:]}"
+            ),
+            feedback="完成",
+            now=ISSUED,
+        )
         office.accept_feedback(assignment=a, user=lingshi_regulator)
     issue(committee, lingshi_regulator, deadline=dt.date(2026, 12, 30))  # open, not yet due
     tasks = SupervisionTask.objects.all()
