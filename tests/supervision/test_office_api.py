@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from anlan.core.models import ApiToken
 from anlan.supervision.choices import AssignmentState
@@ -34,7 +34,7 @@ def auth(user):
 
 
 def future(days=5):
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
 def post(client, url, user, body):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from anlan.core.uploads import check_upload
 from anlan.supervision import office
@@ -36,7 +36,7 @@ def task(committee, lingshi_regulator):
         region=committee.region,
         title="冬季燃气排查",
         body="全覆盖排查并反馈。",
-        deadline=dt.date.today() + dt.timedelta(days=5),
+        deadline=timezone.localdate() + dt.timedelta(days=5),
         all_townships=True,
     )
 
@@ -112,7 +112,7 @@ def test_issuing_on_the_page_with_a_past_deadline_names_the_field(
             "title": "排查",
             "body": "要求",
             "priority": "normal",
-            "deadline": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+            "deadline": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
             "units": [committee.towns[0].pk, committee.department.pk],
         },
     )
@@ -170,7 +170,7 @@ def test_a_unit_cannot_see_or_answer_another_units_task(client, committee, lings
         region=committee.region,
         title="只给乙乡",
         body="要求",
-        deadline=dt.date.today() + dt.timedelta(days=3),
+        deadline=timezone.localdate() + dt.timedelta(days=3),
         units=[committee.towns[1]],
     )
     theirs = only_second.assignments.get()
