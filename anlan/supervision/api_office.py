@@ -3,6 +3,7 @@
 may not, 422 naming the field for bad input)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,6 +22,7 @@ from .choices import TaskPriority, UnitKind
 from .models import MemberUnit, SupervisionTask
 
 router = Router(tags=["committee office"])
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 # ---------------------------------------------------------------- schemas
@@ -154,16 +156,16 @@ class TaskIn(Schema):
     body: str = Field(..., max_length=8000)
     deadline: date
     priority: TaskPriority = TaskPriority.NORMAL
-    units: list[int] = Field([], description="Member unit ids")
+    units: list[Id] = Field([], description="Member unit ids", max_length=500)
     all_townships: bool = Field(False, description="Issue to every active township unit")
-    hazard: int | None = None
-    alert: int | None = None
-    campaign: int | None = None
+    hazard: Id | None = None
+    alert: Id | None = None
+    campaign: Id | None = None
 
 
 class TaskFilterIn(Schema):
     state: str = Field("", description="open, overdue, closed or cancelled")
-    unit: int | None = None
+    unit: Id | None = None
     region: str = Field("", description="Region code")
     date_from: date | None = Field(None, description="Issued on or after this day")
     date_to: date | None = Field(None, description="Issued on or before this day")
