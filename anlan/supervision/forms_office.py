@@ -21,10 +21,10 @@ SELECT = {"class": "form-select form-select-sm"}
 
 TASK_STATE_FILTERS = [
     ("", _("All")),
-    ("open", _("Open")),
-    ("overdue", _("Overdue")),
-    ("closed", _("Closed")),
-    ("cancelled", _("Cancelled")),
+    ("open", _("Open tasks")),
+    ("overdue", _("Overdue tasks")),
+    ("closed", _("Closed tasks")),
+    ("cancelled", _("Cancelled tasks")),
 ]
 
 

@@ -25,6 +25,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anlan.core.choices import NotificationKind, RegionLevel, UserRole
 from anlan.core.models import Region, User
@@ -42,6 +43,17 @@ from .models import (
 )
 
 OFFICE_ROLES = {UserRole.CITY_ADMIN, UserRole.COUNTY_REGULATOR}
+# How a task's state reads on the office's pages ("Open" alone is already the verb 查看).
+TASK_STATE_LABELS = {
+    TaskState.OPEN: gettext_lazy("Open task"),
+    TaskState.CLOSED: gettext_lazy("Closed task"),
+    TaskState.CANCELLED: gettext_lazy("Cancelled task"),
+}
+TASK_STATE_CSS = {
+    TaskState.OPEN: "primary",
+    TaskState.CLOSED: "success",
+    TaskState.CANCELLED: "secondary",
+}
 COMMITTEE_LEVELS = {RegionLevel.CITY, RegionLevel.COUNTY}
 MAX_EVIDENCE_FILES = 10
 
@@ -410,7 +422,7 @@ def submit_feedback(
     task = assignment.task
     if task.state != TaskState.OPEN:
         raise ValidationError(
-            {"state": _("The task is %(state)s.") % {"state": task.get_state_display()}}
+            {"state": _("The task is %(state)s.") % {"state": TASK_STATE_LABELS[task.state]}}
         )
     if assignment.state == AssignmentState.ACCEPTED:
         raise ValidationError({"state": _("The feedback was already accepted.")})
@@ -468,7 +480,10 @@ def _review_guard(assignment: TaskAssignment, user) -> None:
         raise PermissionDenied(_("Only the committee office may review feedback."))
     if assignment.task.state != TaskState.OPEN:
         raise ValidationError(
-            {"state": _("The task is %(state)s.") % {"state": assignment.task.get_state_display()}}
+            {
+                "state": _("The task is %(state)s.")
+                % {"state": TASK_STATE_LABELS[assignment.task.state]}
+            }
         )
     if assignment.state != AssignmentState.SUBMITTED:
         raise ValidationError({"state": _("There is no feedback awaiting review.")})
@@ -775,3 +790,10 @@ def visible_assignments(user, task: SupervisionTask):
 
 def find_assignment(user, task: SupervisionTask, assignment_pk) -> TaskAssignment | None:
     return visible_assignments(user, task).select_related("task").filter(pk=assignment_pk).first()
+
+
+def label_state(task: SupervisionTask) -> SupervisionTask:
+    """Give a task ``state_label`` and ``state_css`` for the templates."""
+    task.state_label = TASK_STATE_LABELS.get(task.state, task.state)
+    task.state_css = TASK_STATE_CSS.get(task.state, "secondary")
+    return task

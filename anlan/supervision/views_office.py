@@ -99,6 +99,7 @@ def unit_detail(request, pk: int):
         .order_by("-task__issued_at")[:100]
     )
     for a in assignments:
+        office.label_state(a.task)
         a.overdue = a.is_overdue(today)
         a.css = ASSIGNMENT_STATE_CSS.get(a.state, "secondary")
     return render(
@@ -186,6 +187,8 @@ def task_list(request):
     page = Paginator(
         office.annotate_counts(tasks).order_by("-issued_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    for t in page.object_list:
+        office.label_state(t)
     base = request.GET.copy()
     base.pop("page", None)
     base.pop("state", None)
@@ -263,7 +266,7 @@ def task_detail(request, pk: int):
 
 
 def _task_page(request, pk: int, feedback_form=None, feedback_for=None, status=200):
-    task = _task(request, pk)
+    task = office.label_state(_task(request, pk))
     user = request.user
     today = office.local_today()
     may_manage = office.may_manage_task(user, task)
