@@ -239,3 +239,38 @@ def test_a_county_regulator_of_another_county_sees_no_lingshi_task(client, task,
     client.force_login(yanhu_regulator)
     assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 404
     assert client.get(reverse("supervision:tasks")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "who", ["lingshi_regulator", "city_admin", "system_admin", "liaison", "supervisor", "mine_user"]
+)
+def test_every_office_page_answers_each_role_without_error(
+    client, committee, task, who, request, lingshi_mine
+):
+    from anlan.core.choices import UserRole
+    from tests.factories import make_user
+
+    users = {
+        "liaison": committee.liaison,
+        "supervisor": committee.supervisors["甲镇"],
+        "mine_user": make_user("mine-u", UserRole.ENTERPRISE_SAFETY, enterprise=lingshi_mine),
+    }
+    user = users.get(who) or request.getfixturevalue(who)
+    client.force_login(user)
+    office_role = office.is_office(user)
+    for name, args in [
+        ("supervision:units", []),
+        ("supervision:tasks", []),
+        ("supervision:units-export", []),
+        ("supervision:tasks-export", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    for name in ("supervision:unit-new", "supervision:task-issue", "supervision:units-import"):
+        assert client.get(reverse(name)).status_code == (200 if office_role else 403), name
+    sees_task = who in {"lingshi_regulator", "city_admin", "system_admin", "supervisor"}
+    status = client.get(reverse("supervision:task", args=[task.pk])).status_code
+    assert status == (200 if sees_task else 404)
+    status = client.get(reverse("supervision:unit", args=[committee.department.pk])).status_code
+    assert status == (
+        200 if who in {"lingshi_regulator", "city_admin", "system_admin", "liaison"} else 404
+    )
