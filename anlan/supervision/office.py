@@ -797,3 +797,35 @@ def label_state(task: SupervisionTask) -> SupervisionTask:
     task.state_label = TASK_STATE_LABELS.get(task.state, task.state)
     task.state_css = TASK_STATE_CSS.get(task.state, "secondary")
     return task
+
+
+def unit_breakdown(tasks, today: dt.date | None = None, limit: int = 20, user=None) -> list[dict]:
+    """Per unit, over ``tasks``: accepted on time, accepted late, overdue now, still awaited
+    (open, deadline not yet passed); the units with most overdue and late first."""
+    today = today or local_today()
+    not_accepted = ~Q(state=AssignmentState.ACCEPTED)
+    is_open = Q(task__state=TaskState.OPEN)
+    rows = TaskAssignment.objects.filter(task__in=tasks.order_by().values("pk"))
+    if user is not None and not (_is_admin(user) or is_office(user)):
+        rows = rows.filter(unit__in=units_answered_by(user).values("pk"))  # not other units'
+    rows = (
+        rows.values("unit_id", "unit__name")
+        .annotate(
+            n_on_time=Count("pk", filter=Q(state=AssignmentState.ACCEPTED, on_time=True)),
+            n_late=Count("pk", filter=Q(state=AssignmentState.ACCEPTED, on_time=False)),
+            n_overdue=Count("pk", filter=is_open & not_accepted & Q(task__deadline__lt=today)),
+            n_waiting=Count("pk", filter=is_open & not_accepted & Q(task__deadline__gte=today)),
+        )
+        .order_by("-n_overdue", "-n_late", "unit__name")[:limit]
+    )
+    return [
+        {
+            "unit": r["unit_id"],
+            "name": r["unit__name"],
+            "on_time": r["n_on_time"],
+            "late": r["n_late"],
+            "overdue": r["n_overdue"],
+            "waiting": r["n_waiting"],
+        }
+        for r in rows
+    ]

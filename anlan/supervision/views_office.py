@@ -184,6 +184,7 @@ def _tasks(request):
 def task_list(request):
     form, tasks = _tasks(request)
     counts = office.state_counts(tasks)
+    breakdown = office.unit_breakdown(tasks, user=request.user)
     page = Paginator(
         office.annotate_counts(tasks).order_by("-issued_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -199,6 +200,19 @@ def task_list(request):
             "form": form,
             "page": page,
             "counts": counts,
+            "chart": {
+                "labels": [r["name"] for r in breakdown],
+                "units": [r["unit"] for r in breakdown],
+                "series": [
+                    {"key": key, "name": str(label), "data": [r[key] for r in breakdown]}
+                    for key, label in (
+                        ("on_time", _("Accepted on time")),
+                        ("late", _("Accepted late")),
+                        ("overdue", _("Past the deadline")),
+                        ("waiting", _("Awaited")),
+                    )
+                ],
+            },
             "query": _query(request),
             "base_query": base.urlencode(),
             "may_issue": office.is_office(request.user),

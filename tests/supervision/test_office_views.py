@@ -180,7 +180,9 @@ def test_a_unit_cannot_see_or_answer_another_units_task(client, committee, lings
         reverse("supervision:task-feedback", args=[only_second.pk, theirs.pk]), {"feedback": "x"}
     )
     assert response.status_code == 404
-    assert "只给乙乡" not in client.get(reverse("supervision:tasks")).content.decode()
+    listing = client.get(reverse("supervision:tasks"))
+    assert "只给乙乡" not in listing.content.decode()
+    assert listing.context["chart"]["labels"] in ([], ["甲镇"])  # never another unit's record
 
 
 def test_a_unit_cannot_review_its_own_feedback(client, committee, task):
@@ -222,6 +224,9 @@ def test_the_task_list_filters_overdue_and_counts(client, committee, lingshi_reg
         page = response.content.decode()
         assert "逾期任务" in page and "未到期任务" not in page
         assert 'data-count="overdue">1<' in page
+        chart = response.context["chart"]
+        overdue = next(s for s in chart["series"] if s["key"] == "overdue")
+        assert overdue["data"] == [1, 1, 1]  # each township is past one deadline
         page = client.get(
             reverse("supervision:tasks"),
             {"date_from": "2026-11-01", "date_to": "2026-11-01", "region": "140729"},
