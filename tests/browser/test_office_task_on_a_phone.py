@@ -61,3 +61,8 @@ def test_a_task_issued_answered_on_a_phone_and_accepted(page, phone, live_server
     mine = task.assignments.get(unit__township=first)
     assert mine.state == AssignmentState.ACCEPTED and mine.on_time is True
     assert task.assignments.get(unit__township=second).state == AssignmentState.PENDING
+
+    # The list's chart (ECharts, served locally) draws each unit's record.
+    page.goto(f"{live_server.url}/supervision/tasks/?state=open")
+    expect(page.get_by_test_id("chart-units").locator("canvas")).to_be_visible()
+    expect(page.locator("[data-count=open]")).to_have_text("1")
