@@ -660,6 +660,13 @@ ANLAN_WELFARE_CHECK_HOURS = env_minutes_by_level(
 
 # --- The safety committee office and reporting (issue #8) ---
 # [#8 office]
+# 督办 tasks: the number's format ({short} = the committee region's first character, {year},
+# {seq} = the region's sequence in that year), reminders this many days before the deadline,
+# escalation to the office this many days after it, and the hour of the daily job.
+ANLAN_TASK_NUMBER_FORMAT = env_str("ANLAN_TASK_NUMBER_FORMAT", "{short}安办督〔{year}〕{seq}号")
+ANLAN_TASK_REMIND_DAYS_BEFORE = env_int("ANLAN_TASK_REMIND_DAYS_BEFORE", 2)
+ANLAN_TASK_ESCALATE_AFTER_DAYS = env_int("ANLAN_TASK_ESCALATE_AFTER_DAYS", 1)
+ANLAN_TASK_JOB_HOUR = env_int("ANLAN_TASK_JOB_HOUR", 8)
 
 # [#8 activities]
 
