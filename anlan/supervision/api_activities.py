@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anlan.core.api import MAX_ID
+from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
 from anlan.core.pagination import Pagination
 from anlan.registry.models import Enterprise
@@ -203,10 +204,26 @@ def add_training(request, payload: TrainingIn):
 
 @router.post(
     "/trainings/import",
+    response={200: imports.ImportReportOut, 422: dict},
     summary="Import trainings from Excel (all or nothing; 422 lists each bad cell)",
 )
 def import_trainings(request, file: File[UploadedFile]):
+    if not services.may_record_any(request.user, "training"):
+        raise PermissionDenied(_("You may not record trainings."))
     return imports.api_response(lambda data: excel.import_trainings(data, user=request.user), file)
+
+
+@router.get("/trainings/template.xlsx", summary="The Excel import template, with drop-downs")
+def training_template(request):
+    if not services.may_record_any(request.user, "training"):
+        raise PermissionDenied(_("You may not record trainings."))
+    return xlsx_response(excel.template(user=request.user), "trainings-template")
+
+
+@router.get("/trainings/export.xlsx", summary="The filtered trainings as an Excel workbook")
+def training_export(request, f: Query[LedgerFilter], kind: TrainingKind | None = None):
+    qs = _filtered(_trainings(request), "kind", kind, f)
+    return xlsx_response(excel.export_trainings(qs), "trainings")
 
 
 @router.get("/trainings/{int:training_id}", response=TrainingOut, summary="One training")

@@ -299,8 +299,9 @@ def test_a_bad_item_saves_no_campaign(city_admin):
 
 def test_progress_over_100_names_the_field_and_changes_nothing(city_admin):
     campaign = make_campaign()
-    item = CampaignItem.objects.create(campaign=campaign, number=1, title="咨询日", progress=30,
-                                       state=ItemState.IN_PROGRESS)
+    item = CampaignItem.objects.create(
+        campaign=campaign, number=1, title="咨询日", progress=30, state=ItemState.IN_PROGRESS
+    )
     with pytest.raises(ValidationError) as exc:
         services.update_progress(user=city_admin, item=item, progress=120)
     assert "progress" in exc.value.message_dict
