@@ -32,7 +32,7 @@ from .forms_activities import (
     VisitForm,
     region_choices,
 )
-from .models import Campaign, CampaignActivity, CampaignItem, ExpertVisit, TrainingSession
+from .models import Campaign, CampaignItem, ExpertVisit, TrainingSession
 
 PAGE_SIZE = 50
 
@@ -291,7 +291,7 @@ def visit_delete(request, pk: int):
 
 
 def _activities(request):
-    return CampaignActivity.objects.visible_to(request.user).select_related(
+    return services.visible_activities(request.user).select_related(
         "region", "organiser", "campaign"
     )
 
@@ -407,7 +407,7 @@ def campaign_detail(request, pk: int, item_form=None, progress_forms=None, statu
             initial={"progress": item.progress, "note": item.progress_note},
             prefix=f"item{item.pk}",
         )
-    activities = CampaignActivity.objects.visible_to(request.user).filter(campaign=campaign)
+    activities = services.visible_activities(request.user).filter(campaign=campaign)
     totals = services.activity_totals(activities)
     may_manage = services.may_manage_campaign(request.user, campaign)
     return render(
