@@ -154,8 +154,10 @@ def _check_scheme(scheme: AssessmentScheme) -> None:
     if errors:
         raise ValidationError(errors)
     if scheme.pk:
+        items = list(scheme.indicators.all())
+        earning = _earning(items)
         top = sum(
-            (i.weight for i in scheme.indicators.filter(parent=None) if _earns(i)), start=ZERO
+            (i.weight for i in items if i.parent_id is None and i.pk in earning), start=ZERO
         )
         if top > Decimal(str(scheme.full_marks)):
             raise ValidationError(
@@ -186,9 +188,20 @@ def save_scheme(*, user, region, data: dict, scheme: AssessmentScheme | None = N
     return scheme
 
 
-def _earns(indicator: Indicator) -> bool:
-    """Groups and scored items count against their parent's (or the full marks') weight."""
-    return indicator.kind in (IndicatorKind.GROUP, IndicatorKind.SCORED)
+def _earning(indicators: list[Indicator]) -> set[int]:
+    """The ids of the items whose weight counts against their parent's (or the full marks'):
+    scored items, and groups holding scored items (a group of bonus or deduction items caps
+    them instead)."""
+    children: dict[int | None, list[Indicator]] = {}
+    for i in indicators:
+        children.setdefault(i.parent_id, []).append(i)
+
+    def earns(i: Indicator) -> bool:
+        if i.kind == IndicatorKind.SCORED:
+            return True
+        return i.kind == IndicatorKind.GROUP and any(earns(c) for c in children.get(i.pk, []))
+
+    return {i.pk for i in indicators if earns(i)}
 
 
 def _check_params(rule: str, params, kind: str) -> dict:
@@ -307,9 +320,11 @@ def _check_group_weights(scheme: AssessmentScheme) -> None:
     """The weights of a group's scored children (and groups) must not exceed the group's, and
     the top level's must not exceed the full marks."""
     indicators = list(scheme.indicators.all())
+    earning = _earning(indicators)
     for group in [i for i in indicators if i.kind == IndicatorKind.GROUP]:
         total = sum(
-            (i.weight for i in indicators if i.parent_id == group.pk and _earns(i)), start=ZERO
+            (i.weight for i in indicators if i.parent_id == group.pk and i.pk in earning),
+            start=ZERO,
         )
         if total > group.weight:
             raise ValidationError(
@@ -321,7 +336,9 @@ def _check_group_weights(scheme: AssessmentScheme) -> None:
                     % {"code": group.code, "sum": total, "weight": group.weight}
                 }
             )
-    top = sum((i.weight for i in indicators if i.parent_id is None and _earns(i)), start=ZERO)
+    top = sum(
+        (i.weight for i in indicators if i.parent_id is None and i.pk in earning), start=ZERO
+    )
     if top > scheme.full_marks:
         raise ValidationError(
             {
