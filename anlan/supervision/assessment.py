@@ -156,9 +156,7 @@ def _check_scheme(scheme: AssessmentScheme) -> None:
     if scheme.pk:
         items = list(scheme.indicators.all())
         earning = _earning(items)
-        top = sum(
-            (i.weight for i in items if i.parent_id is None and i.pk in earning), start=ZERO
-        )
+        top = sum((i.weight for i in items if i.parent_id is None and i.pk in earning), start=ZERO)
         if top > Decimal(str(scheme.full_marks)):
             raise ValidationError(
                 {
@@ -208,7 +206,7 @@ def _check_params(rule: str, params, kind: str) -> dict:
     if params in (None, ""):
         params = {}
     if not isinstance(params, dict):
-        raise ValidationError({"params": _("Rule parameters are an object, e.g. {\"floor\": 60}.")})
+        raise ValidationError({"params": _('Rule parameters are an object, e.g. {"floor": 60}.')})
     clean = dict(params)
 
     def number(key, *, required=True, positive=False):
@@ -336,9 +334,7 @@ def _check_group_weights(scheme: AssessmentScheme) -> None:
                     % {"code": group.code, "sum": total, "weight": group.weight}
                 }
             )
-    top = sum(
-        (i.weight for i in indicators if i.parent_id is None and i.pk in earning), start=ZERO
-    )
+    top = sum((i.weight for i in indicators if i.parent_id is None and i.pk in earning), start=ZERO)
     if top > scheme.full_marks:
         raise ValidationError(
             {
@@ -375,7 +371,9 @@ def save_indicator(
         with transaction.atomic():
             ind.save()
     except IntegrityError:
-        raise ValidationError({"code": _("The scheme already has an item with this code.")}) from None
+        raise ValidationError(
+            {"code": _("The scheme already has an item with this code.")}
+        ) from None
     _check_group_weights(scheme)
     return ind
 
@@ -484,7 +482,9 @@ def score_value(ind: Indicator, value: Decimal | None) -> tuple[Decimal, bool]:
     elif ind.rule == ScoringRule.THRESHOLD:
         magnitude = weight if _holds(ind, value) else ZERO
     else:  # DIRECT: the value is the points, 0 … weight (a deduction's size, either sign)
-        magnitude = max(ZERO, min(abs(value) if ind.kind == IndicatorKind.DEDUCTION else value, weight))
+        magnitude = max(
+            ZERO, min(abs(value) if ind.kind == IndicatorKind.DEDUCTION else value, weight)
+        )
     magnitude = _points(magnitude)
     return (-magnitude if ind.kind == IndicatorKind.DEDUCTION else magnitude), False
 
@@ -537,6 +537,13 @@ def totals(scheme: AssessmentScheme, points: dict[int, Decimal]) -> tuple[Decima
         "deduction": str(sums.deduction),
         "capped": sums.capped,
     }
+
+
+def shown(assessment: Assessment) -> str:
+    """The total as the scheme rounds it ("90.0"), or "–" before it is computed."""
+    if assessment.total is None:
+        return "–"
+    return str(round_total(assessment.scheme, assessment.total))
 
 
 def round_total(scheme: AssessmentScheme, total: Decimal) -> Decimal:
@@ -623,9 +630,7 @@ def _fill(assessment: Assessment, indicators: list[Indicator]) -> None:
     assessment.veto_reason = "；".join(vetoes)[:300]
     assessment.grade = grade_for(assessment.total, assessment.vetoed)
     assessment.computed_at = now
-    assessment.save(
-        update_fields=["total", "vetoed", "veto_reason", "grade", "computed_at"]
-    )
+    assessment.save(update_fields=["total", "vetoed", "veto_reason", "grade", "computed_at"])
 
 
 def rank(scheme: AssessmentScheme, period_start: dt.date) -> list[Assessment]:
@@ -676,9 +681,9 @@ def compute(scheme: AssessmentScheme, period_start: dt.date, *, user=None) -> Co
             defaults={"period_end": end - dt.timedelta(days=1)},
         )
         assessment = (
-            Assessment.objects.select_for_update().select_related("unit", "scheme").get(
-                pk=assessment.pk
-            )
+            Assessment.objects.select_for_update()
+            .select_related("unit", "scheme")
+            .get(pk=assessment.pk)
         )
         if assessment.locked:
             run.locked += 1
@@ -715,8 +720,10 @@ def enter_score(
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.state != AssessmentState.DRAFT:
         raise ValidationError(
-            {"state": _("Only a draft can be changed; this one is %(state)s.")
-             % {"state": assessment.get_state_display()}}
+            {
+                "state": _("Only a draft can be changed; this one is %(state)s.")
+                % {"state": assessment.get_state_display()}
+            }
         )
     if indicator.scheme_id != assessment.scheme_id or indicator.kind == IndicatorKind.GROUP:
         raise ValidationError({"indicator": _("No such item in this assessment's scheme.")})
@@ -730,7 +737,10 @@ def enter_score(
     if indicator.rule == ScoringRule.DIRECT and indicator.kind != IndicatorKind.VETO:
         if abs(number) > indicator.weight:
             raise ValidationError(
-                {"value": _("At most %(weight)s points on this item.") % {"weight": indicator.weight}}
+                {
+                    "value": _("At most %(weight)s points on this item.")
+                    % {"weight": indicator.weight}
+                }
             )
     evidence = (evidence or "").strip()
     if len(evidence) > 4000:

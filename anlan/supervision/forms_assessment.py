@@ -37,7 +37,9 @@ class SchemeForm(_Styled):
     )
     decimals = forms.IntegerField(label=_("decimal places"), initial=1, min_value=0, max_value=2)
     active = forms.BooleanField(label=_("active"), required=False, initial=True)
-    note = forms.CharField(label=_("note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     region = forms.ModelChoiceField(
         label=_("committee of"), queryset=Region.objects.none(), required=False
     )
@@ -131,10 +133,15 @@ class ScoreForm(_Styled):
         label=_("value"),
         max_digits=12,
         decimal_places=4,
-        help_text=_("Points for a directly scored item; a count or rate otherwise; 1 or 0 for a veto."),
+        help_text=_(
+            "Points for a directly scored item; a count or rate otherwise; 1 or 0 for a veto."
+        ),
     )
     evidence = forms.CharField(
-        label=_("evidence"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("evidence"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     files = MultipleFileField(label=_("files"), required=False)
 

@@ -119,7 +119,9 @@ def _hazards(unit: MemberUnit):
 
 def _open_at(qs, moment: dt.datetime):
     """Hazards found before ``moment`` and not closed by then."""
-    return qs.filter(found_at__lt=moment).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+    return qs.filter(found_at__lt=moment).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=moment)
+    )
 
 
 # --- hazards ----------------------------------------------------------------------------------
@@ -247,7 +249,11 @@ def drills(unit, start, end):
     participants = (
         Drill.objects.filter(pk__in=qs.values("pk")).aggregate(n=Sum("participants"))["n"] or 0
     )
-    return Decimal(counts["held"]), {**_scope(unit), "held": counts["held"], "participants": participants}
+    return Decimal(counts["held"]), {
+        **_scope(unit),
+        "held": counts["held"],
+        "participants": participants,
+    }
 
 
 # --- 督办 tasks -------------------------------------------------------------------------------
@@ -258,9 +264,7 @@ def _assignments_due(unit, start, end):
     accepted already), of tasks not cancelled."""
     today = local_today()
     return (
-        TaskAssignment.objects.filter(
-            unit=unit, task__deadline__gte=start, task__deadline__lt=end
-        )
+        TaskAssignment.objects.filter(unit=unit, task__deadline__gte=start, task__deadline__lt=end)
         .exclude(task__state=TaskState.CANCELLED)
         .filter(Q(task__deadline__lt=today) | Q(state=AssignmentState.ACCEPTED))
         .select_related("task")

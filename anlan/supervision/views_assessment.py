@@ -90,8 +90,13 @@ def _scheme_context(request, scheme, **extra):
             (p, periods.period_label(scheme.period, p)) for p in services.periods_of(scheme)[:24]
         ],
         "scored_total": sum(
-            (i.weight for i in items if i.parent_id is None and i.kind != IndicatorKind.VETO
-             and i.kind in (IndicatorKind.SCORED, IndicatorKind.GROUP)),
+            (
+                i.weight
+                for i in items
+                if i.parent_id is None
+                and i.kind != IndicatorKind.VETO
+                and i.kind in (IndicatorKind.SCORED, IndicatorKind.GROUP)
+            ),
             start=0,
         ),
     }
@@ -104,7 +109,8 @@ def _scheme_context(request, scheme, **extra):
             ),
         )
         context.setdefault(
-            "copy_form", CopyForm(initial={"name": f"{scheme.name} (copy)", "period": scheme.period})
+            "copy_form",
+            CopyForm(initial={"name": f"{scheme.name} (copy)", "period": scheme.period}),
         )
     context.update(extra)
     return context
@@ -351,8 +357,7 @@ def _assessment(request, pk):
 
 def _assessment_context(request, a, **extra):
     scores = {
-        s.indicator_id: s
-        for s in a.scores.select_related("entered_by").prefetch_related("files")
+        s.indicator_id: s for s in a.scores.select_related("entered_by").prefetch_related("files")
     }
     items = services.tree(a.scheme)
     rows = [(ind, scores.get(ind.pk)) for ind in items]
@@ -396,7 +401,9 @@ def assessment_score(request, pk: int):
     if not services.may_manage(request.user, a.scheme.region):
         raise PermissionDenied
     manual = [
-        i for i in services.tree(a.scheme) if i.source == IndicatorSource.MANUAL and i.kind != "group"
+        i
+        for i in services.tree(a.scheme)
+        if i.source == IndicatorSource.MANUAL and i.kind != "group"
     ]
     form = ScoreForm(request.POST, request.FILES, items=manual)
     if form.is_valid():
@@ -472,4 +479,3 @@ def evidence_file(request, pk: int):
     return FileResponse(
         stored.file.open("rb"), content_type=stored.content_type, filename=stored.original_name
     )
-

@@ -53,12 +53,24 @@ def tasks_scheme():
     s = scheme()
     group = item(s, "T", IndicatorKind.GROUP, 20, name="督办任务")
     item(
-        s, "T1", weight=20, parent=group, source=IndicatorSource.COMPUTED,
-        metric="tasks_on_time_rate", rule=ScoringRule.LINEAR, params={"floor": 0, "target": 100},
+        s,
+        "T1",
+        weight=20,
+        parent=group,
+        source=IndicatorSource.COMPUTED,
+        metric="tasks_on_time_rate",
+        rule=ScoringRule.LINEAR,
+        params={"floor": 0, "target": 100},
     )
     item(
-        s, "T2", IndicatorKind.DEDUCTION, 10, source=IndicatorSource.COMPUTED,
-        metric="tasks_missed", rule=ScoringRule.PER_UNIT, params={"per_unit": 5},
+        s,
+        "T2",
+        IndicatorKind.DEDUCTION,
+        10,
+        source=IndicatorSource.COMPUTED,
+        metric="tasks_missed",
+        rule=ScoringRule.PER_UNIT,
+        params={"per_unit": 5},
         name="督办任务未按期完成",
     )
     item(s, "M1", weight=80, name="安全生产责任制落实")
@@ -125,8 +137,12 @@ def test_manual_values_survive_a_recompute_and_need_evidence(towns, tasks_scheme
         assert "value" in err.value.message_dict
         photo = check_upload(PNG, "责任书.png")
         score = services.enter_score(
-            user=office, assessment=a, indicator=manual, value=D("72.5"),
-            evidence="责任书签订率100%，会议纪要3份", files=[photo],
+            user=office,
+            assessment=a,
+            indicator=manual,
+            value=D("72.5"),
+            evidence="责任书签订率100%，会议纪要3份",
+            files=[photo],
         )
         assert score.points == D("72.50") and score.files.count() == 1
         services.compute(tasks_scheme, MARCH, user=office)
@@ -141,7 +157,9 @@ def test_a_veto_fails_a_unit_with_95_points_and_it_ranks_last(towns, tasks_schem
         manual = tasks_scheme.indicators.get(code="M1")
         veto = tasks_scheme.indicators.get(code="V")
         high, low = (Assessment.objects.get(unit=u) for u in towns[:2])
-        services.enter_score(user=office, assessment=high, indicator=manual, value=75, evidence="好")
+        services.enter_score(
+            user=office, assessment=high, indicator=manual, value=75, evidence="好"
+        )
         services.enter_score(user=office, assessment=high, indicator=veto, value=1, evidence="瞒报")
         services.enter_score(user=office, assessment=low, indicator=manual, value=10, evidence="差")
     high.refresh_from_db()
@@ -171,8 +189,11 @@ def test_a_signed_assessment_does_not_change_on_recompute(towns, tasks_scheme, o
     assert draft.total < D("20.0")
     with pytest.raises(ValidationError):
         services.enter_score(
-            user=office, assessment=signed,
-            indicator=tasks_scheme.indicators.get(code="M1"), value=50, evidence="x",
+            user=office,
+            assessment=signed,
+            indicator=tasks_scheme.indicators.get(code="M1"),
+            value=50,
+            evidence="x",
         )
 
 
@@ -203,8 +224,12 @@ def test_rollup_averages_the_signed_or_computed_monthly_totals(towns, office):
     unit = towns[0]
     for month, total, state in ((1, "80", "signed"), (2, "90", "draft"), (3, "85.5", "review")):
         Assessment.objects.create(
-            scheme=monthly, unit=unit, period_start=dt.date(2026, month, 1),
-            period_end=dt.date(2026, month, 28), total=D(total), state=state,
+            scheme=monthly,
+            unit=unit,
+            period_start=dt.date(2026, month, 1),
+            period_end=dt.date(2026, month, 28),
+            total=D(total),
+            state=state,
         )
     with time_machine.travel(at(7, 3), tick=False):
         run = services.compute(half, dt.date(2026, 6, 30), user=office)
@@ -224,8 +249,13 @@ def test_hazard_figures_are_those_of_the_townships_region(towns):
 
     def hazard(enterprise, found, **kw):
         return Hazard.objects.create(
-            enterprise=enterprise, region=enterprise.region, description="隐患", category="equipment",
-            channel="self_inspection", found_at=found, **kw,
+            enterprise=enterprise,
+            region=enterprise.region,
+            description="隐患",
+            category="equipment",
+            channel="self_inspection",
+            found_at=found,
+            **kw,
         )
 
     hazard(mine, at(3, 2), status="closed", closed_at=at(3, 9))
@@ -234,9 +264,13 @@ def test_hazard_figures_are_those_of_the_townships_region(towns):
     hazard(mine, at(3, 5), status="rejected")
     hazard(other, at(3, 5), status="rectifying", deadline=dt.date(2026, 3, 1))
     with time_machine.travel(AFTER_MARCH, tick=False):
-        rate, detail = metrics.compute_metric("rectification_rate", towns[0], MARCH, dt.date(2026, 4, 1))
+        rate, detail = metrics.compute_metric(
+            "rectification_rate", towns[0], MARCH, dt.date(2026, 4, 1)
+        )
         overdue, _ = metrics.compute_metric("overdue_hazards", towns[0], MARCH, dt.date(2026, 4, 1))
-        major, _ = metrics.compute_metric("open_major_hazards", towns[0], MARCH, dt.date(2026, 4, 1))
+        major, _ = metrics.compute_metric(
+            "open_major_hazards", towns[0], MARCH, dt.date(2026, 4, 1)
+        )
     assert (detail["found"], detail["closed"], rate) == (3, 1, D("33.33"))
     assert overdue == 1 and major == 1
 
@@ -245,11 +279,18 @@ def test_trainings_count_sessions_and_person_times(towns):
     from anlan.supervision.models import TrainingSession
 
     TrainingSession.objects.create(
-        region=towns[0].township, kind="thematic", title="燃气安全", date=dt.date(2026, 3, 6),
-        sessions=2, participants=120,
+        region=towns[0].township,
+        kind="thematic",
+        title="燃气安全",
+        date=dt.date(2026, 3, 6),
+        sessions=2,
+        participants=120,
     )
     TrainingSession.objects.create(
-        region=towns[1].township, kind="thematic", title="别处", date=dt.date(2026, 3, 6),
+        region=towns[1].township,
+        kind="thematic",
+        title="别处",
+        date=dt.date(2026, 3, 6),
         participants=50,
     )
     value, detail = metrics.compute_metric("trainings", towns[0], MARCH, dt.date(2026, 4, 1))
@@ -263,7 +304,9 @@ def test_compute_grades_with_the_configured_cut_offs(towns, office):
     with time_machine.travel(AFTER_MARCH, tick=False):
         services.compute(s, MARCH)
         a = Assessment.objects.get(unit=towns[0])
-        services.enter_score(user=office, assessment=a, indicator=s.indicators.get(), value=90, evidence="x")
+        services.enter_score(
+            user=office, assessment=a, indicator=s.indicators.get(), value=90, evidence="x"
+        )
     a.refresh_from_db()
     assert a.grade == Grade.PASS
 

@@ -20,8 +20,14 @@ def ind(kind=IndicatorKind.SCORED, rule=ScoringRule.DIRECT, weight=10, **params)
 
 @pytest.mark.parametrize(
     ("value", "points"),
-    [(D(95), D("10.00")), (D(100), D("20.00")), (D(90), D("0.00")), (D(80), D("0.00")),
-     (D("97.5"), D("15.00")), (D(120), D("20.00"))],
+    [
+        (D(95), D("10.00")),
+        (D(100), D("20.00")),
+        (D(90), D("0.00")),
+        (D(80), D("0.00")),
+        (D("97.5"), D("15.00")),
+        (D(120), D("20.00")),
+    ],
 )
 def test_linear_scores_in_proportion_between_floor_and_target_and_caps(value, points):
     rate = ind(rule=ScoringRule.LINEAR, weight=20, floor=90, target=100)
@@ -29,7 +35,8 @@ def test_linear_scores_in_proportion_between_floor_and_target_and_caps(value, po
 
 
 @pytest.mark.parametrize(
-    ("value", "points"), [(D(0), D("10.00")), (D(2), D("5.00")), (D(4), D("0.00")), (D(9), D("0.00"))]
+    ("value", "points"),
+    [(D(0), D("10.00")), (D(2), D("5.00")), (D(4), D("0.00")), (D(9), D("0.00"))],
 )
 def test_linear_lower_is_better_when_the_target_is_below_the_floor(value, points):
     overdue = ind(rule=ScoringRule.LINEAR, weight=10, floor=4, target=0)

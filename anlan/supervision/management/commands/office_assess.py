@@ -48,7 +48,9 @@ class Command(BaseCommand):
             if name == "sign":
                 action.add_argument("--comment", default="")
         for name in ("rank", "export"):
-            action = sub.add_parser(name, help="The ranking table" + (" to Excel" if name == "export" else ""))
+            action = sub.add_parser(
+                name, help="The ranking table" + (" to Excel" if name == "export" else "")
+            )
             action.add_argument("--scheme", type=int, required=True)
             action.add_argument("--period", required=True, help="YYYY-MM (a day in the period)")
             if name == "export":
@@ -153,7 +155,7 @@ class Command(BaseCommand):
                 str(a.rank or ""),
                 str(a.pk),
                 a.unit.name,
-                str(a.total),
+                services.shown(a),
                 a.grade,
                 a.veto_reason if a.vetoed else "",
                 a.state,
@@ -183,17 +185,19 @@ class Command(BaseCommand):
             )
         self.console.print(table)
         veto = f" (veto: {a.veto_reason})" if a.vetoed else ""
-        self.console.print(f"total {a.total}, grade {a.grade}, rank {a.rank}{veto}")
+        self.console.print(f"total {services.shown(a)}, grade {a.grade}, rank {a.rank}{veto}")
 
     def _submit(self, o):
         a = services.submit(user=self.user, assessment=self._assessment(o["assessment"]))
-        self.stdout.write(f"assessment {a.pk} submitted for review (total {a.total})")
+        self.stdout.write(f"assessment {a.pk} submitted for review (total {services.shown(a)})")
 
     def _sign(self, o):
         a = services.sign(
             user=self.user, assessment=self._assessment(o["assessment"]), comment=o["comment"]
         )
-        self.stdout.write(f"assessment {a.pk} signed off (total {a.total}, grade {a.grade})")
+        self.stdout.write(
+            f"assessment {a.pk} signed off (total {services.shown(a)}, grade {a.grade})"
+        )
 
     def _export(self, o):
         scheme, start, rows = self._ranking(o)
