@@ -315,3 +315,11 @@ def test_a_future_period_cannot_be_computed(tasks_scheme):
     with time_machine.travel(AFTER_MARCH, tick=False), pytest.raises(ValidationError) as err:
         services.compute(tasks_scheme, dt.date(2026, 5, 1))
     assert "period" in err.value.message_dict
+
+
+def test_the_monthly_job_computes_last_months_drafts_and_leaves_signed_ones(towns, tasks_scheme):
+    from anlan.supervision.jobs_assessment import compute_last_month
+
+    with time_machine.travel(at(4, 1), tick=False):
+        assert compute_last_month() == 3
+    assert set(Assessment.objects.values_list("period_start", flat=True)) == {MARCH}
