@@ -668,9 +668,9 @@ def compute(scheme: AssessmentScheme, period_start: dt.date, *, user=None) -> Co
     office may do it (jobs pass none)."""
     if user is not None:
         _require(user, scheme.region)
-    start, end = periods.assessment_bounds(scheme.period, period_start)
-    if start > local_today():
+    if period_start > local_today():
         raise ValidationError({"period": _("The period has not begun yet.")})
+    start, end = periods.assessment_bounds(scheme.period, period_start)
     run = ComputeRun(scheme=scheme, period_start=start)
     indicators = list(scheme.indicators.all())
     for unit in applicable_units(scheme):

@@ -264,7 +264,10 @@ def _ranking(request):
     if day is None:
         known = services.periods_of(scheme)
         day = known[0] if known else periods.add_months(local_today().replace(day=1), -1)
-    start, _end = periods.assessment_bounds(scheme.period, day)
+    try:
+        start, _end = periods.assessment_bounds(scheme.period, day)
+    except ValueError:  # beyond the calendar (year 9999)
+        raise Http404 from None
     rows = (
         Assessment.objects.visible_to(request.user)
         .filter(scheme=scheme, period_start=start)

@@ -89,7 +89,10 @@ class Command(BaseCommand):
 
     def _ranking(self, o):
         scheme = self._scheme(o["scheme"])
-        start, _end = periods.assessment_bounds(scheme.period, _period(o["period"]))
+        try:
+            start, _end = periods.assessment_bounds(scheme.period, _period(o["period"]))
+        except ValueError:
+            raise CommandError("--period is beyond the calendar.") from None
         rows = (
             Assessment.objects.visible_to(self.user)
             .filter(scheme=scheme, period_start=start)
