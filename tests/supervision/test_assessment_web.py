@@ -153,9 +153,8 @@ def test_a_township_liaison_sees_only_its_units_assessment(liaison, computed, mo
     ranking = client.get(f"/supervision/assessments/?scheme={monthly.pk}&period=2026-03")
     assert "静升镇" in ranking.content.decode() and "两渡镇" not in ranking.content.decode()
     assert 'data-testid="compute-form"' not in ranking.content.decode()
-    assert client.post(f"/supervision/assessments/{mine.pk}/submit/").status_code == 403 or (
-        Assessment.objects.get(pk=mine.pk).state == "draft"
-    )
+    assert client.post(f"/supervision/assessments/{mine.pk}/submit/").status_code == 403
+    assert Assessment.objects.get(pk=mine.pk).state == "draft"
     api = client.get("/api/office/assessments").json()
     assert [row["unit"] for row in api["items"]] == ["静升镇人民政府"]
     assert client.get(f"/api/office/assessments/{other.pk}").status_code == 404
@@ -470,3 +469,45 @@ def test_scheme_list_creates_a_scheme_for_the_office(lingshi_regulator):
     assert AssessmentScheme.objects.get(name="年度考核").region.code == "140729"
     assert "年度考核" in client.get("/supervision/schemes/").content.decode()
     assert D(AssessmentScheme.objects.get(name="年度考核").full_marks) == 100
+
+
+def test_scheme_edit_copy_and_item_pages(lingshi_regulator, computed, monthly):
+    client = client_for(lingshi_regulator)
+    a1 = monthly.indicators.get(code="A1")
+    page = client.get(f"/supervision/schemes/{monthly.pk}/items/{a1.pk}/")
+    assert page.status_code == 200 and "tasks_on_time_rate" in page.content.decode()
+    low = client.post(
+        f"/supervision/schemes/{monthly.pk}/edit/",
+        {"name": monthly.name, "applies_to": "township", "full_marks": "50", "decimals": "1"},
+    )
+    assert low.status_code == 422 and 'data-field="full_marks"' in low.content.decode()
+    monthly.refresh_from_db()
+    assert monthly.full_marks == 100
+    copied = client.post(
+        f"/supervision/schemes/{monthly.pk}/copy/", {"name": "副本", "period": "year"}
+    )
+    assert copied.status_code == 302
+    assert AssessmentScheme.objects.get(name="副本").indicators.count() == 4
+    deleted = client.post(f"/supervision/schemes/{monthly.pk}/items/{a1.pk}/delete/", follow=True)
+    assert "cannot be deleted" in deleted.content.decode()
+    assert monthly.indicators.filter(pk=a1.pk).exists()
+
+
+def test_evidence_files_are_served_only_within_scope(lingshi_regulator, liaison, computed, monthly):
+    from anlan.core.uploads import check_upload
+
+    manual = monthly.indicators.get(code="M1")
+    files = {}
+    for name in ("静升镇", "两渡镇"):
+        score = services.enter_score(
+            user=lingshi_regulator,
+            assessment=computed[name],
+            indicator=manual,
+            value=50,
+            evidence="纪要",
+            files=[check_upload(PNG, f"{name}.png")],
+        )
+        files[name] = score.files.get().pk
+    client = client_for(liaison)
+    assert client.get(f"/supervision/assessments/evidence/{files['静升镇']}/").status_code == 200
+    assert client.get(f"/supervision/assessments/evidence/{files['两渡镇']}/").status_code == 404
