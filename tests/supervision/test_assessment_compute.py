@@ -323,3 +323,76 @@ def test_the_monthly_job_computes_last_months_drafts_and_leaves_signed_ones(town
     with time_machine.travel(at(4, 1), tick=False):
         assert compute_last_month() == 3
     assert set(Assessment.objects.values_list("period_start", flat=True)) == {MARCH}
+
+
+def test_a_departments_figures_are_those_of_its_sectors_in_the_committee_region():
+    from anlan.supervision.models import MemberUnit
+    from tests.factories import LINGSHI, YANHU, region
+
+    energy = MemberUnit.objects.create(
+        committee_region=region(LINGSHI), kind="department", name="县能源局", sectors=["coal_mine"]
+    )
+    mine = EnterpriseFactory(region=region(LINGSHI), industry="coal_mine")
+    plant = EnterpriseFactory(region=region(LINGSHI), industry="metallurgy")
+    elsewhere = EnterpriseFactory(region=region(YANHU), industry="coal_mine")
+    for enterprise in (mine, plant, elsewhere):
+        Hazard.objects.create(
+            enterprise=enterprise,
+            region=enterprise.region,
+            description="隐患",
+            category="equipment",
+            channel="self_inspection",
+            found_at=at(3, 3),
+            status="rectifying",
+            level="major",
+            deadline=dt.date(2026, 3, 10),
+        )
+    with time_machine.travel(AFTER_MARCH, tick=False):
+        major, detail = metrics.compute_metric(
+            "open_major_hazards", energy, MARCH, dt.date(2026, 4, 1)
+        )
+        overdue, _ = metrics.compute_metric("overdue_hazards", energy, MARCH, dt.date(2026, 4, 1))
+    assert major == 1 and overdue == 1
+    assert detail["sectors"] == ["coal_mine"]
+
+
+def test_alarm_handling_and_commitment_rates_of_a_township(towns):
+    from anlan.commitments.models import SafetyCommitment
+    from anlan.monitoring import services as monitoring
+    from anlan.monitoring.models import Alarm
+    from tests.monitoring.conftest import make_sensor
+
+    from .conftest import make_source
+
+    plant = EnterpriseFactory(region=towns[0].township, industry="hazardous_chemicals")
+    make_source(plant)
+    gateway, _token = monitoring.create_gateway(
+        user=None, enterprise=plant, name="网关", code="gw-a"
+    )
+    sensor = make_sensor(gateway)
+    for n, (raised, disposed) in enumerate(
+        [
+            (at(3, 2, 8), at(3, 2, 8) + dt.timedelta(minutes=30)),  # urgent: within 60 min
+            (at(3, 3, 8), at(3, 3, 8) + dt.timedelta(minutes=90)),  # too late
+            (at(3, 4, 8), None),
+        ]
+    ):
+        Alarm.objects.create(
+            sensor=sensor,
+            kind=("hh", "ll", "h")[n],
+            level="urgent",
+            started_at=raised,
+            raised_at=raised,
+            disposed_at=disposed,
+            cleared_at=raised + dt.timedelta(hours=3),
+        )
+    for day in range(1, 30):  # 29 of March's 31 days
+        SafetyCommitment.objects.create(
+            enterprise=plant, day=dt.date(2026, 3, day), text="承诺", principal_name="王"
+        )
+    end = dt.date(2026, 4, 1)
+    with time_machine.travel(AFTER_MARCH, tick=False):
+        alarms, detail = metrics.compute_metric("alarm_handling_rate", towns[0], MARCH, end)
+        commitments, made = metrics.compute_metric("commitment_rate", towns[0], MARCH, end)
+    assert (detail["raised"], detail["in_time"], alarms) == (3, 1, D("33.33"))
+    assert (made["due"], made["made"], commitments) == (31, 29, D("93.55"))
