@@ -20,6 +20,7 @@ Scoring (``ScoringRule``; parameters in ``Indicator.params``):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -442,6 +443,7 @@ def tree(scheme: AssessmentScheme) -> list[Indicator]:
     def walk(parent_id, depth):
         for item in children.get(parent_id, []):
             item.depth = depth
+            item.params_text = json.dumps(item.params, ensure_ascii=False) if item.params else ""
             out.append(item)
             walk(item.pk, depth + 1)
 

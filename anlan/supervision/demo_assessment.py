@@ -263,6 +263,9 @@ def build_demo_assessment(*, today: dt.date | None = None) -> dict[str, int]:
     run = services.compute(monthly, last_month)
     responsibility = monthly.indicators.get(code="4")
     bonus = monthly.indicators.get(code="5")
+    accidents = monthly.indicators.get(code="6")
+    veto = monthly.indicators.get(code="7")
+    no_accident = "县应急管理局事故统计：本月未发生生产安全事故（演示）"
     signed = 0
     for index, a in enumerate(
         Assessment.objects.filter(scheme=monthly, period_start=run.period_start)
@@ -277,6 +280,10 @@ def build_demo_assessment(*, today: dt.date | None = None) -> dict[str, int]:
                 value=RESPONSIBILITY[index % len(RESPONSIBILITY)],
                 evidence="党委会、政府常务会研究安全生产各1次，会议纪要；领导带队检查记录（演示）",
             )
+            for indicator in (accidents, veto):
+                services.enter_score(
+                    user=user, assessment=a, indicator=indicator, value=0, evidence=no_accident
+                )
             if index == 0:
                 services.enter_score(
                     user=user,

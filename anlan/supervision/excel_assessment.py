@@ -19,7 +19,7 @@ RANKING_COLUMNS = [
     Column("unit", _l("member unit"), 28),
     Column("kind", _l("kind"), 16),
     Column("total", _l("total score"), 12),
-    Column("grade", _l("grade"), 14),
+    Column("grade", _l("Assessment grade"), 14),
     Column("vetoed", _l("vetoed"), 10),
     Column("veto_reason", _l("veto reason"), 30),
     Column("state", _l("state"), 12),
@@ -109,7 +109,7 @@ def export_sheet(assessment) -> bytes:
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True)
     ws.append([])
     ws.append([_("total score"), float(assessment.total) if assessment.total is not None else None])
-    ws.append([_("grade"), assessment.get_grade_display()])
+    ws.append([_("Assessment grade"), assessment.get_grade_display()])
     ws.append([_("rank"), assessment.rank])
     if assessment.vetoed:
         ws.append([_("veto reason"), assessment.veto_reason])

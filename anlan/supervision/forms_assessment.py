@@ -61,7 +61,9 @@ class CopyForm(_Styled):
 
 
 class IndicatorForm(_Styled):
-    parent = forms.TypedChoiceField(label=_("group"), required=False, coerce=int, empty_value=None)
+    parent = forms.TypedChoiceField(
+        label=_("in group"), required=False, coerce=int, empty_value=None
+    )
     code = forms.CharField(label=_("code"), max_length=20)
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=IndicatorKind.choices)

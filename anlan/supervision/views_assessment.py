@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core.choices import RegionLevel
@@ -22,7 +23,7 @@ from anlan.core.scoping import scope_of
 from anlan.core.uploads import check_uploaded_files
 
 from . import assessment as services
-from . import excel_assessment, periods
+from . import excel_assessment, metrics, periods
 from .choices import GRADE_CSS, AssessmentState, IndicatorKind, IndicatorSource
 from .forms_assessment import CommentForm, CopyForm, IndicatorForm, SchemeForm, ScoreForm
 from .models import Assessment, AssessmentScheme, Indicator, ScoreEvidence, local_today
@@ -358,12 +359,53 @@ def _assessment(request, pk):
     )
 
 
+DETAIL_LABELS = {
+    "township": _l("township"),
+    "committee": _l("committee of"),
+    "sectors": _l("sectors supervised"),
+    "found": _l("found"),
+    "closed": _l("closed"),
+    "overdue": _l("overdue"),
+    "open_major": _l("open major (重大)"),
+    "at": _l("as at"),
+    "enterprises": _l("enterprises that must commit"),
+    "days": _l("days"),
+    "due": _l("due"),
+    "made": _l("made"),
+    "raised": _l("alarms raised"),
+    "in_time": _l("handled in time"),
+    "records": _l("records"),
+    "sessions": _l("sessions held"),
+    "person_times": _l("person-times"),
+    "held": _l("drills held"),
+    "participants": _l("participants"),
+    "on_time": _l("on time"),
+    "missed": _l("missed"),
+    "average": _l("average"),
+}
+HIDDEN = {"metric", "note", "tasks", "months", "manual"}
+
+
+def _how(score) -> list[tuple[str, str]]:
+    """The detail of a computed score as (label, value) pairs, in the metric's order."""
+    if score is None:
+        return []
+    out = []
+    for key, value in (score.detail or {}).items():
+        if key in HIDDEN or value in ("", None):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        out.append((str(DETAIL_LABELS.get(key, key)), str(value)))
+    return out
+
+
 def _assessment_context(request, a, **extra):
     scores = {
         s.indicator_id: s for s in a.scores.select_related("entered_by").prefetch_related("files")
     }
     items = services.tree(a.scheme)
-    rows = [(ind, scores.get(ind.pk)) for ind in items]
+    rows = [(ind, scores.get(ind.pk), _how(scores.get(ind.pk))) for ind in items]
     manual = [i for i in items if i.source == IndicatorSource.MANUAL and i.kind != "group"]
     may_manage = services.may_manage(request.user, a.scheme.region)
     context = {
@@ -371,6 +413,7 @@ def _assessment_context(request, a, **extra):
         "rows": rows,
         "grade_css": GRADE_CSS,
         "may_manage": may_manage,
+        "percent_metrics": [code for code, m in metrics.METRICS.items() if m.unit == "%"],
         "label": periods.period_label(a.scheme.period, a.period_start),
         "ranking_url": f"{reverse('supervision:assessments')}?scheme={a.scheme_id}"
         f"&period={a.period_start:%Y-%m-%d}",

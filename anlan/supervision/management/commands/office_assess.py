@@ -118,7 +118,7 @@ class Command(BaseCommand):
                     str(ind.weight),
                     ind.metric or ind.source,
                     "" if ind.kind == "group" else ind.rule,
-                    str(ind.params or ""),
+                    ind.params_text,
                 )
             self.console.print(table)
             return
