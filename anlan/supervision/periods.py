@@ -27,6 +27,25 @@ def bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
 # --- Assessment periods (issue #8): months, half-years and years, as [start, end_exclusive) ---
 
 
+def local_today() -> dt.date:
+    """Today in the local time zone (Asia/Shanghai)."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The month containing ``day`` as ``(first day, first day of the next month)``."""
+    start = day.replace(day=1)
+    return start, add_months(start, 1)
+
+
+def previous_month(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Last month as ``(first day, first day of this month)``."""
+    this = (today or local_today()).replace(day=1)
+    return add_months(this, -1), this
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

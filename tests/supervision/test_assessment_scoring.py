@@ -146,3 +146,23 @@ def test_grade_cut_offs_come_from_the_settings():
 
 def test_a_veto_fails_a_95_point_unit():
     assert services.grade_for(D(95), vetoed=True) == Grade.FAIL
+
+
+def test_assessment_periods_are_half_open_and_parse_months():
+    import datetime as dt
+
+    from anlan.supervision import periods
+
+    day = dt.date(2026, 8, 15)
+    assert periods.assessment_bounds("month", day) == (dt.date(2026, 8, 1), dt.date(2026, 9, 1))
+    assert periods.assessment_bounds("half", day) == (dt.date(2026, 7, 1), dt.date(2027, 1, 1))
+    assert periods.assessment_bounds("year", day) == (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert periods.previous_month(dt.date(2026, 1, 9)) == (
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+    )
+    assert periods.parse_period("2026-03") == dt.date(2026, 3, 1)
+    assert periods.months_between(dt.date(2026, 1, 1), dt.date(2026, 7, 1))[-1] == dt.date(
+        2026, 6, 1
+    )
+    assert periods.period_label("half", dt.date(2026, 7, 1)) == "2026 H2"
