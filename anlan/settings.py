@@ -671,6 +671,29 @@ ANLAN_TASK_JOB_HOUR = env_int("ANLAN_TASK_JOB_HOUR", 8)
 # [#8 activities]
 
 # [#8 assessment]
+# Assessment grades: the lowest total of each grade (below "pass" is a fail); the issue's
+# ≥ 90 excellent, 70–89.9 pass. ANLAN_ASSESSMENT_GRADES=excellent=90,pass=70
+try:
+    ANLAN_ASSESSMENT_GRADES = {
+        key.strip(): float(value)
+        for key, value in (
+            item.split("=", 1)
+            for item in env_list("ANLAN_ASSESSMENT_GRADES", "excellent=90,pass=70")
+        )
+    }
+except ValueError:
+    ANLAN_ASSESSMENT_GRADES = {}
+if set(ANLAN_ASSESSMENT_GRADES) != {"excellent", "pass"} or (
+    ANLAN_ASSESSMENT_GRADES["excellent"] < ANLAN_ASSESSMENT_GRADES["pass"]
+):
+    raise ImproperlyConfigured(
+        "ANLAN_ASSESSMENT_GRADES must look like excellent=90,pass=70 (excellent ≥ pass)"
+    )
+# The monthly job computes last month's draft assessments of every active monthly scheme on
+# this day of the month (0 = never).
+ANLAN_ASSESSMENT_COMPUTE_DAY = env_int("ANLAN_ASSESSMENT_COMPUTE_DAY", 1)
+if not 0 <= ANLAN_ASSESSMENT_COMPUTE_DAY <= 28:
+    raise ImproperlyConfigured("ANLAN_ASSESSMENT_COMPUTE_DAY must be 0 (never) to 28")
 
 # [#8 bulletins]
 
