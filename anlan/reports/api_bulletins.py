@@ -3,8 +3,6 @@
 Scoped like the pages: 404 for bulletins the user may not open, 403 for changes the user may not
 make, 422 naming the field for bad input."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
