@@ -126,7 +126,7 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
                 _("Found"),
                 _("Rectified"),
                 _("Rate"),
-                _("Open"),
+                _("Open at end"),
                 _("Overdue"),
                 _("Major open"),
             ],
@@ -176,7 +176,7 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
     sections["alarms"].tables.append(
         Table(
             _("Alarms by level"),
-            [_("Level"), _("Raised"), _("Handled in time")],
+            [_("Level"), _("Alarms raised"), _("Handled in time")],
             [[r["name"], r["raised"], r["in_time"]] for r in a["by_level"]],
             [_("Total"), a["raised"], a["in_time"]],
         )
@@ -189,7 +189,7 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
                 "bar",
                 [r["name"] for r in a["by_level"]],
                 [
-                    (_("Raised"), [r["raised"] for r in a["by_level"]]),
+                    (_("Alarms raised"), [r["raised"] for r in a["by_level"]]),
                     (_("Handled in time"), [r["in_time"] for r in a["by_level"]]),
                 ],
             )
