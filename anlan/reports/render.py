@@ -288,12 +288,14 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
 
 
 def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1
+    """The top of the value axis: a round number, a multiple of 4 (so the 4 gridlines fall on
+    whole numbers) at or above ``value``."""
+    if value <= 4:
+        return 4
     exp = 10 ** math.floor(math.log10(value))
     for m in (1, 2, 2.5, 5, 10):
         if value <= m * exp:
-            return m * exp
+            return math.ceil(m * exp / 4) * 4
     return 10 * exp
 
 

@@ -242,3 +242,20 @@ def test_another_citys_region_is_refused(city_admin):
         bulletins.generate(
             kind="monthly", region=region(YANHU), start=START, end=END, user=city_admin
         )
+
+
+def test_demo_publishes_last_months_bulletin_and_drafts_this_weeks(records):
+    from anlan.reports.demo_bulletins import build_demo_bulletins
+
+    city = make_user("city", UserRole.CITY_ADMIN, region=region(JINZHONG))
+    first = build_demo_bulletins()
+    again = build_demo_bulletins()
+    assert first == again
+    monthly, weekly = (
+        Bulletin.objects.get(pk=first["monthly"]),
+        Bulletin.objects.get(pk=first["weekly"]),
+    )
+    assert monthly.state == "published" and monthly.commentary["summary"]
+    assert (monthly.period_start, monthly.period_end) == (START, END)
+    assert weekly.state == "draft" and weekly.kind == "weekly"
+    assert Notification.objects.filter(recipient=city, kind=NotificationKind.BULLETIN).count() == 1
