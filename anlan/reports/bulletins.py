@@ -5,8 +5,8 @@ Views, API, CLI and the scheduled jobs all call these functions.
 
 Who may: region-scoped officers (city administrators, county regulators) generate, edit and
 publish the bulletins of their region and the regions below it; system administrators any.
-Region officers read drafts and published bulletins of the regions they see; other users only
-published ones.
+Drafts are seen only by those who may manage them; everyone else reads the published bulletins
+of the regions they see (a county reads the city's).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core.choices import REGION_ROLES, NotificationKind, UserRole
+from anlan.core.choices import NotificationKind, UserRole
 from anlan.core.models import Region
 from anlan.core.notify import Message, notify_many
 from anlan.core.permissions import region_in_scope
@@ -62,11 +62,16 @@ def may_generate(user) -> bool:
 
 
 def visible(user):
-    """The bulletins ``user`` may open: drafts only for region officers."""
+    """The bulletins ``user`` may open: published ones of the regions they see; drafts only of
+    the regions they may manage (their own and below)."""
     qs = Bulletin.objects.visible_to(user)
-    if scope_of(user).sees_all or getattr(user, "role", None) in REGION_ROLES:
+    scope = scope_of(user)
+    if scope.sees_all:
         return qs
-    return qs.filter(state=BulletinState.PUBLISHED)
+    published = Q(state=BulletinState.PUBLISHED)
+    if getattr(user, "role", None) in MANAGER_ROLES and scope.region_prefix:
+        return qs.filter(published | Q(region__prefix__startswith=scope.region_prefix))
+    return qs.filter(published)
 
 
 def manageable_regions(user):
@@ -246,8 +251,11 @@ def publish(*, bulletin: Bulletin, user=None, now=None) -> Bulletin:
     now = now or timezone.now()
     bulletin.state = BulletinState.PUBLISHED  # so the files print it as published
     bulletin.published_at = now
-    pdf = render.pdf_bytes(bulletin)
-    docx = render.docx_bytes(bulletin)
+    try:
+        pdf = render.pdf_bytes(bulletin)
+        docx = render.docx_bytes(bulletin)
+    finally:
+        bulletin.state, bulletin.published_at = BulletinState.DRAFT, None
     stem = file_stem(bulletin)
     with transaction.atomic():
         done = Bulletin.objects.filter(pk=bulletin.pk, state=BulletinState.DRAFT).update(

@@ -94,6 +94,8 @@ def test_api_bad_input_names_the_field(client, city_admin, change, field):
 
 def test_api_scoping(client, city_admin, lingshi_regulator, yanhu_regulator, records):
     pk = Api(client, city_admin).send("post", "", MONTH).json()["id"]
+    assert Api(client, lingshi_regulator).get(f"/{pk}").status_code == 404  # a draft
+    assert Api(client, city_admin).send("post", f"/{pk}/publish").status_code == 200
     assert Api(client, yanhu_regulator).get(f"/{pk}").status_code == 404
     assert Api(client, lingshi_regulator).get(f"/{pk}").status_code == 200
     assert Api(client, lingshi_regulator).send("post", f"/{pk}/publish").status_code == 403

@@ -140,15 +140,20 @@ def test_county_regulator_cannot_open_another_countys_bulletin(
     assert client.get(reverse("reports:bulletin", args=[b.pk])).status_code == 200
 
 
-def test_county_regulator_cannot_publish_the_citys_bulletin(client, monthly, lingshi_regulator):
+def test_county_regulator_cannot_publish_the_citys_bulletin(
+    client, monthly, city_admin, lingshi_regulator
+):
     client.force_login(lingshi_regulator)
-    assert client.get(reverse("reports:bulletin", args=[monthly.pk])).status_code == 200
-    url = reverse("reports:bulletin-action", args=[monthly.pk, "publish"])
-    assert client.post(url).status_code == 403
+    url = reverse("reports:bulletin", args=[monthly.pk])
+    assert client.get(url).status_code == 404  # the city's draft is the city's
     with pytest.raises(PermissionDenied):
         bulletins.publish(bulletin=monthly, user=lingshi_regulator)
-    monthly.refresh_from_db()
-    assert monthly.state == "draft"
+    bulletins.publish(bulletin=monthly, user=city_admin)
+    assert client.get(url).status_code == 200  # published: the county reads it
+    action = reverse("reports:bulletin-action", args=[monthly.pk, "publish"])
+    assert client.post(action).status_code == 403
+    commentary = reverse("reports:bulletin-commentary", args=[monthly.pk])
+    assert client.post(commentary, {"section": "summary", "text": "x"}).status_code == 403
 
 
 def test_enterprise_users_read_only_published_bulletins(monthly, city_admin, lingshi_mine):
