@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from anlan.core.choices import UserRole
 
-from .conftest import sign_in
 from ..factories import JINZHONG, LINGSHI, EnterpriseFactory, make_user, region
 from ..reports import factories_bulletins as f
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
