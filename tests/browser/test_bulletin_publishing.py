@@ -1,9 +1,8 @@
 """The office opens a draft bulletin in a real Chromium: ECharts draws its charts, a commentary
 is saved in place (HTMX), and publishing freezes it."""
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from anlan.core.choices import UserRole
@@ -25,7 +24,7 @@ def draft(transactional_db, tmp_path, settings):
     load_regions(Region, read_region_rows())
     user = make_user("city-browser", UserRole.CITY_ADMIN, region=region(JINZHONG))
     mine = EnterpriseFactory(region=region(LINGSHI))
-    today = dt.date.today()
+    today = timezone.localdate()
     start, end = bulletins.month_of(today)
     f.hazard(mine, found=f.at(today.year, today.month, 1, 8))
     return user, bulletins.generate(kind="monthly", region=region(JINZHONG), start=start, end=end)
