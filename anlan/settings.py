@@ -696,5 +696,13 @@ if not 0 <= ANLAN_ASSESSMENT_COMPUTE_DAY <= 28:
     raise ImproperlyConfigured("ANLAN_ASSESSMENT_COMPUTE_DAY must be 0 (never) to 28")
 
 # [#8 bulletins]
+# Bulletins: the regions (codes) whose weekly bulletin is generated every Monday for the week
+# before and monthly bulletin on the 1st for the month before; published and sent to the
+# subscribers right away when AUTO_PUBLISH, otherwise left as drafts for the office to edit.
+ANLAN_BULLETIN_REGIONS = env_list("ANLAN_BULLETIN_REGIONS", "140700")
+ANLAN_BULLETIN_AUTO_PUBLISH = env_bool("ANLAN_BULLETIN_AUTO_PUBLISH", False)
+# The longest period one bulletin may cover, in days; the issuing office printed on it.
+ANLAN_BULLETIN_MAX_DAYS = env_int("ANLAN_BULLETIN_MAX_DAYS", 366)
+ANLAN_BULLETIN_ISSUER = env_str("ANLAN_BULLETIN_ISSUER", "")
 
 # [#8 dashboard-exports]
