@@ -668,3 +668,7 @@ ANLAN_WELFARE_CHECK_HOURS = env_minutes_by_level(
 # [#8 bulletins]
 
 # [#8 dashboard-exports]
+# Ledger exports with chosen columns: the most rows one workbook may hold (filter to narrow).
+ANLAN_EXPORT_MAX_ROWS = env_int("ANLAN_EXPORT_MAX_ROWS", 200_000)
+# The dashboard's default period: week, month, quarter or year.
+ANLAN_DASHBOARD_PERIOD = env_str("ANLAN_DASHBOARD_PERIOD", "month")
