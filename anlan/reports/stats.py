@@ -21,9 +21,9 @@ from anlan.hazards.choices import DEADLINE_STATUSES, OPEN_STATUSES, HazardLevel,
 from anlan.hazards.filters import HazardFilter
 from anlan.hazards.models import Hazard
 from anlan.hazards.stats import countable, rectification_rate
-from anlan.rescue.choices import DrillStatus
 from anlan.registry.choices import EnterpriseIndustry, EnterpriseRiskFlag, EnterpriseStatus
 from anlan.registry.models import Enterprise
+from anlan.rescue.choices import DrillStatus
 
 
 def enterprise_stats(user, region: Region | None = None) -> dict:
@@ -105,8 +105,10 @@ def period_bounds(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
         start, months = today.replace(day=1), 1
     else:
         raise ValidationError(
-            {"period": _("Unknown period “%(value)s”: week, month, quarter or year.")
-             % {"value": str(kind)[:20]}}
+            {
+                "period": _("Unknown period “%(value)s”: week, month, quarter or year.")
+                % {"value": str(kind)[:20]}
+            }
         )
     year, month = divmod(start.month - 1 + months, 12)
     return start, dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
@@ -201,9 +203,7 @@ def _hazard_breakdown(user, region, children, start, end, today) -> list[dict]:
             found=Count("pk", filter=in_period),
             closed=Count("pk", filter=in_period & Q(status=HazardStatus.CLOSED)),
             overdue=Count("pk", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
-            open_major=Count(
-                "pk", filter=Q(status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)
-            ),
+            open_major=Count("pk", filter=Q(status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)),
         )
         .order_by()
     )
@@ -241,9 +241,7 @@ def breakdown_regions(user, region: Region | None) -> list[Region]:
         if not scope_of(user).sees_all:
             return []
         return list(Region.objects.filter(level=RegionLevel.CITY).order_by("code"))
-    return list(
-        Region.objects.filter(parent=region, level__in=PICKABLE_LEVELS).order_by("code")
-    )
+    return list(Region.objects.filter(parent=region, level__in=PICKABLE_LEVELS).order_by("code"))
 
 
 def dashboard_figures(
@@ -363,8 +361,12 @@ def dashboard_figures(
         "region": {"code": region.code, "name": region.full_name or region.name}
         if region
         else None,
-        "period": {"kind": period, "label": str(PERIOD_LABELS[period]), "start": start,
-                   "end": end},  # fmt: skip
+        "period": {
+            "kind": period,
+            "label": str(PERIOD_LABELS[period]),
+            "start": start,
+            "end": end,
+        },  # fmt: skip
         "today": today,
         "hazards": hazards,
         "today_figures": today_figures,
@@ -377,14 +379,22 @@ def dashboard_figures(
             for s, label in CommitmentStatus.choices
         ],
         "warnings_by_colour": [
-            {"code": c, "name": str(label), "count": warning_colours[c],
-             "url": _link("alerts:list", {"show": "active", "colour": c})}
+            {
+                "code": c,
+                "name": str(label),
+                "count": warning_colours[c],
+                "url": _link("alerts:list", {"show": "active", "colour": c}),
+            }
             for c, label in Colour.choices
         ],  # fmt: skip
         "trainings_by_kind": [
-            {"code": k, "name": str(label), "count": per_kind.get(k, {}).get("records", 0),
-             "participants": per_kind.get(k, {}).get("participants") or 0,
-             "url": _link("supervision:trainings", {"kind": k, "region": code, **dates})}
+            {
+                "code": k,
+                "name": str(label),
+                "count": per_kind.get(k, {}).get("records", 0),
+                "participants": per_kind.get(k, {}).get("participants") or 0,
+                "url": _link("supervision:trainings", {"kind": k, "region": code, **dates}),
+            }
             for k, label in TrainingKind.choices
         ],  # fmt: skip
     }
