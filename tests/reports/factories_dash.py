@@ -13,7 +13,7 @@ def hazard(enterprise, *, status="verified", level="general", found_at=None, dea
            region=None, **extra) -> Hazard:  # fmt: skip
     found_at = found_at or timezone.now()
     closed_at = found_at + dt.timedelta(hours=1) if status == "closed" else None
-    return Hazard.objects.create(
+    obj = Hazard.objects.create(
         enterprise=enterprise,
         region=region or enterprise.region,
         description=extra.pop("description", "测试隐患"),
@@ -26,6 +26,9 @@ def hazard(enterprise, *, status="verified", level="general", found_at=None, dea
         closed_at=closed_at,
         **extra,
     )
+    obj.code = f"YH{found_at:%Y}{obj.pk:06d}"
+    obj.save(update_fields=["code"])
+    return obj
 
 
 def past(days: int) -> dt.date:
