@@ -138,7 +138,7 @@ def _add_one_of_each(enterprise, user):
                                  planned_for=now)  # fmt: skip
     drill.teams.add(team)
     TrainingSession.objects.create(region=county, kind="thematic", title="培训",
-                                   date=dt.date.today(), participants=30)  # fmt: skip
+                                   date=timezone.localdate(), participants=30)  # fmt: skip
     unit = MemberUnit.objects.create(committee_region=county, kind="township", name="测试镇",
                                      township=county)  # fmt: skip
     task = SupervisionTask.objects.create(region=county, title="督办", body="b",
