@@ -214,3 +214,22 @@ def test_command_exports_and_lists(tmp_path, lingshi_regulator, two_counties):
     with pytest.raises(CommandError, match="columns"):
         call_command("export_ledger", "hazards", "--columns", "nope", "-o", str(target),
                      "--user", lingshi_regulator.username)  # fmt: skip
+
+
+def test_export_page_offers_every_ledger_with_its_columns_and_filters(client, city_admin):
+    client.force_login(city_admin)
+    for ledger in ledgers.all_ledgers():
+        page = client.get(reverse("reports:exports"), {"ledger": ledger.key})
+        assert page.status_code == 200, ledger.key
+        html = page.content.decode()
+        for column in ledger.columns:
+            assert f'value="{column.key}"' in html, (ledger.key, column.key)
+        for spec in ledger.filters:
+            assert f'name="{spec.name}"' in html, (ledger.key, spec.name)
+
+
+def test_unknown_ledger_on_the_page_shows_an_error(client, city_admin):
+    client.force_login(city_admin)
+    response = client.get(reverse("reports:exports"), {"ledger": "spaceships"})
+    assert response.status_code == 200
+    assert any("spaceships" in m.message for m in response.context["messages"])
