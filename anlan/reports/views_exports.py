@@ -52,6 +52,12 @@ def exports(request):
         c for c in ledger.columns if c.key not in ticked
     ]
     values = {spec.name: request.GET.get(spec.name, "")[:40] for spec in ledger.filters}
+    # Other parameters a ledger page passed on (its search box, sort…) go along unchanged.
+    carried = [
+        (name, value[:100])
+        for name, value in request.GET.items()
+        if name not in values and name not in ("ledger", "columns", "page") and value
+    ][:20]
     return render(
         request,
         "reports/exports.html",
@@ -61,6 +67,7 @@ def exports(request):
             "columns": ordered,
             "ticked": set(ticked),
             "filters": [(spec, values[spec.name]) for spec in ledger.filters],
+            "carried": carried,
             "regions": Region.objects.visible_to(request.user)
             .filter(level__in=["city", "county", "township"])
             .order_by("code"),

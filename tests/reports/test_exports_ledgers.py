@@ -233,3 +233,14 @@ def test_unknown_ledger_on_the_page_shows_an_error(client, city_admin):
     response = client.get(reverse("reports:exports"), {"ledger": "spaceships"})
     assert response.status_code == 200
     assert any("spaceships" in m.message for m in response.context["messages"])
+
+
+def test_a_ledger_pages_search_goes_along_to_the_download(client, lingshi_regulator, two_counties):
+    client.force_login(lingshi_regulator)
+    page = client.get(reverse("reports:exports"), {"ledger": "hazards", "q": "灵石的"})
+    assert 'name="q" value="灵石的"' in page.content.decode()
+    download = client.get(
+        reverse("reports:exports-download"), {"ledger": "hazards", "columns": "code", "q": "灵石的"}
+    )
+    rows = _sheet(b"".join(download.streaming_content))
+    assert [r[0] for r in rows[1:]] == [two_counties["lingshi"].code]
