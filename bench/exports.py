@@ -8,7 +8,8 @@ process:
             ordinary in-memory openpyxl workbook — over the same rows;
   dashboard ``reports.stats.dashboard_figures`` for the city of Jinzhong (every figure, the
             per-county breakdown) and its raw SQL baseline, the five hazard COUNT queries.
-Time, and the peak Python memory (tracemalloc) of each export.
+Time, and the peak Python memory (tracemalloc) of each export; BENCH_TRACE=0 times them without
+tracemalloc, which otherwise slows the Python side several times.
 
 Run: BENCH_EXPORT_ROWS=100000 ANLAN_ALLOW_INSECURE_KEY=1 .venv/bin/python bench/exports.py
      (BENCH_DATABASE_URL=postgres://… for PostgreSQL)
@@ -54,13 +55,20 @@ ROWS = int(os.environ["BENCH_HAZARDS"])
 COLUMNS = "code,place,region,level,status,found_at,deadline,overdue"
 
 
+TRACE = os.environ.get("BENCH_TRACE", "1") == "1"
+
+
 def measure(fn):
-    tracemalloc.start()
+    """Seconds, peak Python memory in MiB (tracemalloc, which slows Python several times; with
+    BENCH_TRACE=0 it is off and the time is the real one) and the result."""
+    if TRACE:
+        tracemalloc.start()
     start = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peak = tracemalloc.get_traced_memory()[1] if TRACE else 0
+    if TRACE:
+        tracemalloc.stop()
     return seconds, peak / 2**20, result
 
 
