@@ -706,3 +706,7 @@ ANLAN_BULLETIN_MAX_DAYS = env_int("ANLAN_BULLETIN_MAX_DAYS", 366)
 ANLAN_BULLETIN_ISSUER = env_str("ANLAN_BULLETIN_ISSUER", "")
 
 # [#8 dashboard-exports]
+# Ledger exports with chosen columns: the most rows one workbook may hold (filter to narrow).
+ANLAN_EXPORT_MAX_ROWS = env_int("ANLAN_EXPORT_MAX_ROWS", 200_000)
+# The dashboard's default period: week, month, quarter or year.
+ANLAN_DASHBOARD_PERIOD = env_str("ANLAN_DASHBOARD_PERIOD", "month")

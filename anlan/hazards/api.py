@@ -38,6 +38,10 @@ class HazardFilterIn(Schema):
     industry: EnterpriseIndustry | None = None
     found_from: date | None = Field(None, description="Found on or after this day")
     found_to: date | None = Field(None, description="Found on or before this day")
+    open: bool = Field(False, description="Only hazards not yet closed (nor rejected or merged)")
+    countable: bool = Field(
+        False, description="Leave out rejected reports and merged duplicates, as figures do"
+    )
     sort: str = Field("-found", description="found, deadline or status; - to reverse")
 
 

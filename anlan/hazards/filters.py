@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from anlan.core.models import Region
 from anlan.registry.choices import EnterpriseIndustry
 
-from .choices import HazardChannel, HazardLevel, HazardStatus
+from .choices import OPEN_STATUSES, HazardChannel, HazardLevel, HazardStatus
 from .models import local_today
+from .stats import NOT_HAZARDS
 
 SORTS = {
     "found": "found_at",
@@ -37,6 +38,8 @@ class HazardFilter:
     industry: str = ""
     found_from: dt.date | None = None  # the period: found on or after this day…
     found_to: dt.date | None = None  # …and on or before this one
+    open: bool = False  # not yet closed (nor rejected or merged)
+    countable: bool = False  # leave out rejected reports and merged duplicates, as figures do
     errors: dict[str, str] = field(default_factory=dict)  # bad values, named by parameter
 
     @classmethod
@@ -69,11 +72,13 @@ class HazardFilter:
             channel=pick("channel", HazardChannel.values),
             region=pick("region")[:12],
             enterprise=int(enterprise) if enterprise.isdigit() else None,
-            overdue=str(params.get("overdue") or "").lower() in {"1", "true", "on", "yes"},
+            overdue=_flag(params.get("overdue")),
             sort=pick("sort", SORTS) or "-found",
             industry=pick("industry", EnterpriseIndustry.values),
             found_from=found_from,
             found_to=found_to,
+            open=_flag(params.get("open")),
+            countable=_flag(params.get("countable")),
             errors=errors,
         )
 
@@ -107,7 +112,15 @@ class HazardFilter:
             qs = qs.filter(region__in=subtree.values("pk")) if region else qs.none()
         if self.overdue:
             qs = qs.overdue(local_today())
+        if self.open:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        if self.countable:
+            qs = qs.exclude(status__in=NOT_HAZARDS)
         return qs.order_by(SORTS[self.sort], "-pk")
+
+
+def _flag(raw) -> bool:
+    return str(raw or "").lower() in {"1", "true", "on", "yes"}
 
 
 def _start_of(day: dt.date) -> dt.datetime:

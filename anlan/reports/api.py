@@ -17,7 +17,7 @@ from .choices import FIRST_YEAR, ReportStatus, SubmissionState
 from .excel import category_rows, export_report, export_summary
 from .models import QuarterlyHazardReport
 from .quarterly import submission_summary, submissions
-from .stats import enterprise_stats
+from .stats import PERIODS, dashboard_figures, enterprise_stats, resolve_region
 
 router = Router(tags=["dashboard"])
 
@@ -78,6 +78,86 @@ class HazardStatsOut(Schema):
 )
 def stats_hazards(request):
     return hazard_stats(request.user)
+
+
+class DashboardIn(Schema):
+    region: str = Field(
+        "", max_length=12, description="Region code (default: your own region); in your scope"
+    )
+    period: str = Field("month", description="week, month, quarter or year (containing today)")
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: float | None
+    url: str = Field(..., description="The ledger page with the filters behind this figure")
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class PeriodOut(Schema):
+    kind: str
+    label: str
+    start: date
+    end: date
+
+
+class BreakdownLinksOut(Schema):
+    found: str
+    closed: str
+    overdue: str
+    open_major: str
+
+
+class BreakdownOut(Schema):
+    code: str
+    name: str
+    found: int
+    closed: int
+    overdue: int
+    open_major: int
+    links: BreakdownLinksOut
+
+
+class SliceOut(Schema):
+    code: str
+    name: str
+    count: int
+    url: str
+
+
+class DashboardOut(Schema):
+    region: RegionOut | None
+    period: PeriodOut
+    today: date
+    hazards: list[FigureOut]
+    today_figures: list[FigureOut]
+    period_figures: list[FigureOut]
+    breakdown: list[BreakdownOut]
+    commitments_by_status: list[SliceOut]
+    warnings_by_colour: list[SliceOut]
+    trainings_by_kind: list[SliceOut]
+
+
+@router.get(
+    "/dashboard",
+    response=DashboardOut,
+    summary="The dashboard's figures for a region and period, each with the link to its ledger",
+)
+def stats_dashboard(request, filters: Query[DashboardIn]):
+    if filters.period not in PERIODS:
+        raise ValidationError(
+            {
+                "period": _("Unknown period “%(value)s”: week, month, quarter or year.")
+                % {"value": filters.period[:20]}
+            }  # fmt: skip
+        )
+    region = resolve_region(request.user, filters.region)
+    return dashboard_figures(request.user, region=region, period=filters.period)
 
 
 # --------------------------------------------------------------------------------------------

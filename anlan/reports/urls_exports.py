@@ -1,3 +1,10 @@
 """The ledger export page (in the ``reports`` namespace)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_exports
+
+urlpatterns: list = [
+    path("reports/exports/", views_exports.exports, name="exports"),
+    path("reports/exports/download/", views_exports.export_download, name="exports-download"),
+]

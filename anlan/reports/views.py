@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from anlan.core.downloads import xlsx_response
 from anlan.core.models import Region
-from anlan.hazards.stats import hazard_stats
 from anlan.registry.models import Enterprise
 
 from . import services
@@ -19,15 +18,56 @@ from .choices import FIRST_YEAR, STATE_COLOURS, SubmissionState
 from .excel import category_rows, export_report, export_summary, report_rows
 from .models import QuarterlyHazardReport, due_date, previous_quarter
 from .quarterly import submission_summary, submissions
-from .stats import enterprise_stats
+from .stats import (
+    PERIOD_LABELS,
+    PERIODS,
+    dashboard_figures,
+    default_region,
+    enterprise_stats,
+    pickable_regions,
+    resolve_region,
+)
+
+
+def dashboard_choice(request) -> tuple[Region | None, str]:
+    """The region and period asked for; a region the viewer may not see, or an unknown period,
+    shows an error and falls back to the default (the viewer's own region, this month)."""
+    user = request.user
+    period = request.GET.get("period", "").strip() or settings.ANLAN_DASHBOARD_PERIOD
+    if period not in PERIODS:
+        messages.error(request, _("Unknown period “%(value)s”.") % {"value": period[:20]})
+        period = "month"
+    try:
+        region = resolve_region(user, request.GET.get("region", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        region = default_region(user)
+    return region, period
 
 
 @login_required
 def dashboard(request):
+    """The city / county dashboard: every figure links to the ledger rows behind it."""
+    region, period = dashboard_choice(request)
+    figures = dashboard_figures(request.user, region=region, period=period)
     return render(
         request,
         "reports/dashboard.html",
-        {"stats": enterprise_stats(request.user), "hazards": hazard_stats(request.user)},
+        {
+            "data": figures,
+            "stats": enterprise_stats(request.user, region),
+            "regions": pickable_regions(request.user),
+            "region": region,
+            "period": period,
+            "periods": [(p, PERIOD_LABELS[p]) for p in PERIODS],
+            "charts": {
+                "breakdown": figures["breakdown"],
+                "commitments": figures["commitments_by_status"],
+                "warnings": figures["warnings_by_colour"],
+                "trainings": figures["trainings_by_kind"],
+            },
+        },
     )
 
 

@@ -3,6 +3,8 @@ opens a hazard or a task, mark a task done), and counts per period by kind and c
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from anlan.core.models import within_region_code
 
 from . import services_drills as services
 from .choices import DrillKind, DrillStatus
@@ -32,6 +36,22 @@ def drill_list(request):
         drills = drills.filter(kind=kind)
     if status in DrillStatus.values:
         drills = drills.filter(status=status)
+    # Region and planned dates: the dashboard's drill figures link here with them.
+    region = request.GET.get("region", "").strip()[:12]
+    if region:
+        drills = within_region_code(drills, region)
+    for name, lookup in (("date_from", "gte"), ("date_to", "lte")):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            drills = drills.filter(**{f"planned_for__date__{lookup}": dt.date.fromisoformat(raw)})
+        except ValueError:
+            messages.error(
+                request,
+                _("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).")
+                % {"field": name, "value": raw[:20]},
+            )
     page = Paginator(drills, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -40,6 +60,9 @@ def drill_list(request):
             "page": page,
             "kind": kind,
             "status": status,
+            "region": region,
+            "date_from": request.GET.get("date_from", "")[:10],
+            "date_to": request.GET.get("date_to", "")[:10],
             "kinds": DrillKind.choices,
             "statuses": DrillStatus.choices,
             "may_plan": services.may_plan(request.user),

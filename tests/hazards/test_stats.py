@@ -61,7 +61,7 @@ def test_dashboard_and_api_show_the_hazard_figures(client, lingshi_regulator, li
     _report(lingshi_regulator, lingshi_mine)
     client.force_login(lingshi_regulator)
     page = client.get(reverse("reports:dashboard")).content.decode()
-    assert 'data-testid="stat-hazards">1<' in page and 'id="hazard-data"' in page
+    assert 'data-testid="fig-hazards_found">1<' in page and 'id="hazard-data"' in page
     assert client.get("/api/stats/hazards").json()["found"] == 1
 
 
