@@ -334,6 +334,10 @@ STEPS = (
     _("包保 duty checks and the strict-supervision list"),
     _("Rescue members, equipment, duty rosters and an incident"),
     _("A cold-wave warning, its targets and welfare checks"),
+    _("Member units, duty lists and 督办 tasks"),
+    _("Trainings, expert visits and the safety-production month"),
+    _("Assessment schemes and last month's scores"),
+    _("Weekly and monthly bulletins"),
 )
 
 
@@ -664,6 +668,32 @@ def build_demo(*, progress: Callable[[str], object] | None = None) -> dict:
         counter.created["warnings"] = alerts["warnings"]
         counter.created["households"] = alerts["households"]
         step(16)
+        from anlan.supervision.demo_office import build_demo_office
+
+        office = build_demo_office(regions)["created"]
+        counter.created["member_units"] = office["units"]
+        counter.created["supervision_tasks"] = office["tasks"]
+        step(17)
+        from anlan.supervision.demo_activities import build_demo_activities
+
+        activities = build_demo_activities(regions)
+        counter.created["trainings"] = activities["trainings"]
+        counter.created["campaigns"] = activities["campaigns"]
+        step(18)
+        from anlan.supervision.demo_assessment import build_demo_assessment
+        from anlan.supervision.models import Assessment
+
+        before = Assessment.objects.count()
+        build_demo_assessment()
+        counter.created["assessments"] = Assessment.objects.count() - before
+        step(19)
+        from anlan.reports.demo_bulletins import build_demo_bulletins
+        from anlan.reports.models import Bulletin
+
+        before = Bulletin.objects.count()
+        build_demo_bulletins()
+        counter.created["bulletins"] = Bulletin.objects.count() - before
+        step(20)
     return {
         "regions": len(regions) - len(COUNTIES),
         "enterprises": len(enterprises),

@@ -176,3 +176,68 @@ def test_demo_has_hazards_in_every_state_with_real_timelines(demo):
     before = Hazard.objects.count()
     build_demo()
     assert Hazard.objects.count() == before
+
+
+def test_the_demo_office_runs_a_month_from_two_tasks_to_the_bulletin(demo):
+    """Issue #8's "done when": the county office assigned two tasks last month, one township
+    missed one, the monthly assessment ranks that township last with the miss deducted, and the
+    city's monthly bulletin came out as PDF and Word with figures equal to the ledgers."""
+    import docx
+    import pypdf
+    from django.utils import timezone
+
+    from anlan.hazards.models import Hazard
+    from anlan.reports.bulletins import previous_month
+    from anlan.reports.models import Bulletin
+    from anlan.supervision.demo_assessment import MONTHLY
+    from anlan.supervision.demo_office import MISSED_TOWNSHIP
+    from anlan.supervision.models import Assessment, SupervisionTask, TaskAssignment
+
+    start, end = previous_month(timezone.localdate())
+    tasks = SupervisionTask.objects.filter(region__code="140729", deadline__range=(start, end))
+    assert tasks.count() == 2
+    late = TaskAssignment.objects.filter(task__in=tasks, on_time=False)
+    assert [a.unit.name for a in late] == [MISSED_TOWNSHIP]
+
+    ranking = list(
+        Assessment.objects.filter(scheme__name=MONTHLY, period_start=start).order_by("rank")
+    )
+    assert len(ranking) == 3 and all(a.state == "signed" for a in ranking)
+    assert [a.rank for a in ranking] == [1, 2, 3]
+    assert [a.total for a in ranking] == sorted((a.total for a in ranking), reverse=True)
+    deducted = {
+        a.unit.name for a in ranking if a.scores.filter(indicator__code="2.2", points=-5).exists()
+    }
+    assert deducted == {MISSED_TOWNSHIP}
+
+    bulletin = Bulletin.objects.get(kind="monthly", region__code="140700", period_start=start)
+    assert bulletin.state == "published" and bulletin.pdf and bulletin.docx
+
+    def local_day(t):
+        return timezone.localtime(t).date()
+
+    found = [
+        h
+        for h in Hazard.objects.select_related("region")
+        if h.region.code.startswith("1407")
+        and h.status not in ("rejected", "merged")
+        and start <= local_day(h.found_at) <= end
+    ]
+    closed = [h for h in found if h.closed_at and local_day(h.closed_at) <= end]
+    assert (bulletin.figures["hazards"]["found"], bulletin.figures["hazards"]["closed"]) == (
+        len(found),
+        len(closed),
+    )
+    due = TaskAssignment.objects.filter(
+        task__region__code__startswith="1407", task__deadline__range=(start, end)
+    ).exclude(task__state="cancelled")
+    tasks_fig = bulletin.figures["tasks"]
+    assert tasks_fig["due"] == due.count() and tasks_fig["late"] == late.count() == 1
+
+    with bulletin.pdf.open("rb") as fh:
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(fh).pages)
+    assert bulletin.title in text.replace("\n", "")
+    with bulletin.docx.open("rb") as fh:
+        paragraphs = "\n".join(p.text for p in docx.Document(fh).paragraphs)
+    assert bulletin.title in paragraphs
+    assert "对未按期反馈的督办事项" in paragraphs
