@@ -90,12 +90,14 @@ test: venv assets messages system-deps lint check test-sqlite test-postgres
 # Benchmarks print their figures and a ratio against a baseline measured in the same run.
 # bench/README.md records the figures measured on this machine.
 bench: venv
-	bash scripts/system_deps.sh mosquitto
+	bash scripts/system_deps.sh mosquitto pdf
 	$(TEST_ENV) $(PY) bench/bench_excel_import.py
 	$(TEST_ENV) $(PY) bench/bench_hazards.py
 	$(TEST_ENV) $(PY) bench/ingest.py
 	$(TEST_ENV) $(PY) bench/rescue.py
 	$(TEST_ENV) $(PY) bench/alerts.py
+	$(TEST_ENV) $(PY) bench/reports.py
+	$(TEST_ENV) $(PY) bench/exports.py
 
 bench-postgres: venv system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
@@ -103,6 +105,8 @@ bench-postgres: venv system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/ingest.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/rescue.py'
 	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/alerts.py'
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/reports.py'
+	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/exports.py'
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

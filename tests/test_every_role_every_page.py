@@ -13,7 +13,17 @@ from anlan.hazards.models import Hazard, TipOff
 from anlan.inspections.models import Inspection
 from anlan.patrols.models import OnlinePatrol
 from anlan.registry.models import Enterprise
+from anlan.reports import bulletins
 from anlan.rescue.models import Incident, Team
+from anlan.supervision.models import (
+    Assessment,
+    AssessmentScheme,
+    Campaign,
+    ExpertVisit,
+    MemberUnit,
+    SupervisionTask,
+    TrainingSession,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +109,22 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             "alerts:household-list",
             "alerts:check-list",
             "alerts:issue-list",
+            "supervision:units",
+            "supervision:units-export",
+            "supervision:tasks",
+            "supervision:tasks-export",
+            "supervision:trainings",
+            "supervision:trainings-export",
+            "supervision:visits",
+            "supervision:visits-export",
+            "supervision:campaigns",
+            "supervision:activities",
+            "supervision:activities-export",
+            "supervision:schemes",
+            "supervision:assessments",
+            "reports:bulletins",
+            "reports:bulletins-export",
+            "reports:exports",
         ):
             assert client.get(reverse(name)).status_code == 200, (user.username, name)
         assert client.get(reverse("commitments:overview")).status_code == (
@@ -133,6 +159,20 @@ def test_each_demo_login_browses_its_pages_without_error(client, demo_users):
             assert client.get(reverse(name)).status_code == (
                 200 if alert_services.may_import(user) else 403
             ), (user.username, name)
+        office_records = (
+            ("supervision:unit", MemberUnit.objects.visible_to(user)),
+            ("supervision:task", SupervisionTask.objects.visible_to(user)),
+            ("supervision:training", TrainingSession.objects.visible_to(user)),
+            ("supervision:visit", ExpertVisit.objects.visible_to(user)),
+            ("supervision:campaign", Campaign.objects.visible_to(user)),
+            ("supervision:scheme", AssessmentScheme.objects.visible_to(user)),
+            ("supervision:assessment", Assessment.objects.visible_to(user)),
+            ("reports:bulletin", bulletins.visible(user)),
+        )
+        for name, records in office_records:
+            for record in records[:2]:
+                url = reverse(name, args=[record.pk])
+                assert client.get(url).status_code == 200, (user.username, url)
         for hazard in Hazard.objects.visible_to(user)[:3]:
             url = reverse("hazards:detail", args=[hazard.pk])
             assert client.get(url).status_code == 200, (user.username, url)

@@ -25,9 +25,28 @@ def _once(func):
     return value
 
 
+# Pages under the navbar's committee-office menu (by path, since they share apps with others).
+OFFICE_PATHS = tuple(
+    f"/supervision/{p}/"
+    for p in (
+        "units",
+        "tasks",
+        "trainings",
+        "visits",
+        "campaigns",
+        "campaign-items",
+        "activities",
+        "schemes",
+        "assessments",
+    )
+) + ("/reports/bulletins/", "/reports/exports/")
+
+
 def anlan(request):
     user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
     return {
+        "in_office_menu": path.startswith(OFFICE_PATHS),
         "ANLAN_CITY_NAME": settings.ANLAN_CITY_NAME,
         "ANLAN_MAP_TILE_URL": settings.ANLAN_MAP_TILE_URL,
         "ANLAN_MAP_TILE_ATTRIBUTION": settings.ANLAN_MAP_TILE_ATTRIBUTION,

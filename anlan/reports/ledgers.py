@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -764,7 +764,10 @@ def _assessments() -> Ledger:
                 10,
             ),
             LedgerColumn(
-                "grade", gettext_lazy("grade"), lambda a: _label(a, "grade") if a.grade else "", 10
+                "grade",
+                pgettext_lazy("assessment", "grade"),
+                lambda a: _label(a, "grade") if a.grade else "",
+                10,
             ),
             LedgerColumn("rank", gettext_lazy("rank"), lambda a: a.rank, 6),
             LedgerColumn("vetoed", gettext_lazy("vetoed"), lambda a: _yes(a.vetoed), 8),

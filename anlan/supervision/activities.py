@@ -428,7 +428,8 @@ def _item_errors(item: CampaignItem, data: dict) -> dict:
         if item.state == ItemState.DONE and item.progress < 100:
             _add(errors, "progress", _("A done item is at 100%."))
         elif item.progress == 100 and item.state != ItemState.DONE:
-            _add(errors, "state", _("An item at 100% is done."))
+            # Translators: a literal percent sign, not a format.
+            _add(errors, "state", _("An item at 100 per cent is done."))
         elif item.state == ItemState.NOT_STARTED and item.progress > 0:
             _add(errors, "state", _("An item with progress has started."))
     return errors

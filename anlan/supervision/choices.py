@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GuaranteeRole(models.TextChoices):
@@ -63,7 +64,7 @@ class TaskState(models.TextChoices):
     """A 督办 task as a whole. An open task is overdue when its deadline has passed with an
     assignment not yet accepted (derived, never stored)."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task state", "Open")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -244,3 +244,30 @@ def test_a_ledger_pages_search_goes_along_to_the_download(client, lingshi_regula
     )
     rows = _sheet(b"".join(download.streaming_content))
     assert [r[0] for r in rows[1:]] == [two_counties["lingshi"].code]
+
+
+LEDGER_PAGES = {
+    "enterprises": "registry:list",
+    "hazards": "hazards:list",
+    "inspections": "inspections:list",
+    "alarms": "monitoring:board",
+    "commitments": "commitments:list",
+    "teams": "rescue:board",
+    "equipment": "rescue:equipment-list",
+    "drills": "rescue:drill-list",
+    "trainings": "supervision:trainings",
+    "tasks": "supervision:tasks",
+    "assessments": "supervision:assessments",
+}
+
+
+def test_every_ledger_page_links_to_choosing_its_columns_with_its_filters(client, city_admin):
+    assert set(LEDGER_PAGES) == {ledger.key for ledger in ledgers.all_ledgers()}
+    client.force_login(city_admin)
+    for key, name in LEDGER_PAGES.items():
+        page = client.get(reverse(name), {"region": "140729"})
+        assert page.status_code == 200, name
+        link = f'href="{reverse("reports:exports")}?ledger={key}&amp;region=140729"'
+        assert link in page.content.decode(), name
+        chosen = client.get(reverse("reports:exports"), {"ledger": key, "region": "140729"})
+        assert chosen.context["ledger"].key == key

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anlan.core.models import user_ref
 from anlan.hazards.models import StoredFile
@@ -170,7 +171,9 @@ class Assessment(models.Model):
     )
     vetoed = models.BooleanField(_("vetoed"), default=False)
     veto_reason = models.CharField(_("veto reason"), max_length=300, blank=True)
-    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    grade = models.CharField(
+        pgettext_lazy("assessment", "grade"), max_length=10, choices=Grade.choices, blank=True
+    )
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
