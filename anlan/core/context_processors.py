@@ -13,6 +13,12 @@ def sees_tipoffs(user) -> bool:
     )
 
 
+def _is_office(user) -> bool:
+    from anlan.supervision.office import is_office
+
+    return is_office(user)
+
+
 def _once(func):
     """A callable the template evaluates at most once, and only if it uses it."""
     cache = []
@@ -52,6 +58,8 @@ def anlan(request):
         "ANLAN_MAP_TILE_ATTRIBUTION": settings.ANLAN_MAP_TILE_ATTRIBUTION,
         "can_manage_users": bool(user and can_manage_users(user)),
         "can_see_tipoffs": bool(user and sees_tipoffs(user)),
+        # The committee office's "issue a 督办 task" buttons on hazards, warnings and campaigns.
+        "may_issue_tasks": _once(lambda: bool(user) and _is_office(user)),
         # One indexed COUNT for the navbar badge, run only when a page shows the navbar.
         "unread_notifications": _once(lambda: unread_count(user) if user else 0),
     }

@@ -97,9 +97,12 @@ def _counties(regions) -> list[Region]:
 
 
 def _units(names) -> dict[str, MemberUnit]:
+    """The city's member units by short name: "应急管理局" is the office demo's 晋中市应急管理局."""
+    names = list(names)
+    full = {f"晋中市{n}": n for n in names} | {n: n for n in names}
     return {
-        u.name: u
-        for u in MemberUnit.objects.filter(committee_region__code=JINZHONG, name__in=names)
+        full[u.name]: u
+        for u in MemberUnit.objects.filter(committee_region__code=JINZHONG, name__in=list(full))
     }
 
 

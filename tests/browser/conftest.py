@@ -67,6 +67,13 @@ def people(transactional_db, tmp_path, settings):
     load_regions(Region, read_region_rows())
     for code in EnterpriseRiskFlag.values:
         RiskFlag.objects.get_or_create(code=code)
+    # The warnings' sensitivity matrix, seeded by a data migration that an earlier browser test's
+    # flush removed.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("anlan.alerts.migrations.0002_sensitivity_matrix").forwards(apps, None)
     town = township()
     village = Region.objects.create(
         code=town.code + "201", name="东沟村", level="village", parent=town

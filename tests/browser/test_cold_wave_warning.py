@@ -29,8 +29,9 @@ def _sign_in(page, live_server, username):
 
 
 def test_a_cold_wave_from_a_cap_file_reaches_everyone_and_the_board_shows_it(
-    page, phone, live_server, tmp_path
+    page, phone, live_server, tmp_path, people
 ):
+    # ``people`` loads the regions again: an earlier browser test's flush removed them.
     from anlan.core.demo import build_demo
 
     build_demo()

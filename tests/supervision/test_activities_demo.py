@@ -24,19 +24,17 @@ def test_the_demo_builds_and_a_second_run_adds_nothing(settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC), tick=False):
-        result = build_demo()
-        for name in ("应急管理局", "教育局", "公安局"):
-            make_unit(name)  # as the office helper's demo makes them
+        result = build_demo()  # the activities are one of its steps, after the office's units
         regions = {r.code: r for r in Region.objects.filter(is_fictional=True)} | {
             r.code: r
             for r in Region.objects.filter(level="county", code__startswith="14")
             if r.code in {"140729", "140724", "140781", "140728", "140725"}
         }
-        first = build_demo_activities(regions)
         again = build_demo_activities(regions)
     assert result["enterprises"] > 0
-    assert first["trainings"] > 100 and first["campaign_activities"] > 10
-    assert first["expert_visits"] > 0
+    assert result["created"]["trainings"] > 100 and result["created"]["campaigns"] == 1
+    assert CampaignActivity.objects.count() > 10
+    assert ExpertVisit.objects.exists()
     assert set(again.values()) == {0}
 
     jinzhong = Region.objects.get(code="140700")
@@ -54,7 +52,7 @@ def test_the_demo_builds_and_a_second_run_adds_nothing(settings):
     campaign = Campaign.objects.get(title=CAMPAIGN_TITLE)
     assert campaign.items.count() == len(ITEMS) == 8
     consultation = campaign.items.get(number=3)
-    assert {u.name for u in consultation.units.all()} == {"应急管理局", "公安局"}
+    assert {"晋中市应急管理局", "晋中市公安局"} <= {u.name for u in consultation.units.all()}
     kinds = set(CampaignActivity.objects.filter(campaign=campaign).values_list("kind", flat=True))
     assert {"consultation_day", "open_class", "into_schools"} <= kinds
     assert ExpertVisit.objects.filter(enterprise__is_demo=True).exists()

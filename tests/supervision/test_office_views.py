@@ -140,7 +140,7 @@ def test_the_unit_answers_with_a_photo_and_the_office_accepts(
 
     client.force_login(lingshi_regulator)
     page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
-    assert "已排查120户" in page and "现场.png" in page and "Accept" in page
+    assert "已排查120户" in page and "现场.png" in page and 'value="accept"' in page
     client.post(reverse("supervision:task-review", args=[task.pk, mine.pk]), {"decision": "accept"})
     mine.refresh_from_db()
     assert mine.state == AssignmentState.ACCEPTED and mine.on_time is True
@@ -279,3 +279,45 @@ def test_every_office_page_answers_each_role_without_error(
     assert status == (
         200 if who in {"lingshi_regulator", "city_admin", "system_admin", "liaison"} else 404
     )
+
+
+def test_the_office_issues_a_task_from_a_hazard_page_and_the_task_links_back(
+    client, committee, lingshi_regulator, lingshi_mine
+):
+    from tests.reports.factories_dash import hazard
+
+    found = hazard(lingshi_mine, level="major")
+    client.force_login(lingshi_regulator)
+    page = client.get(reverse("hazards:detail", args=[found.pk])).content.decode()
+    issue_url = f"{reverse('supervision:task-issue')}?hazard={found.pk}"
+    assert f'href="{issue_url}"' in page
+    form = client.get(issue_url).content.decode()
+    assert f'name="hazard" value="{found.pk}"' in form
+    response = client.post(
+        issue_url,
+        {
+            "region": committee.region.pk,
+            "title": "重大隐患挂牌督办",
+            "body": "限期整改并反馈。",
+            "priority": "urgent",
+            "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            "all_townships": "on",
+            "hazard": found.pk,
+        },
+    )
+    task = SupervisionTask.objects.get()
+    assert response.status_code == 302 and task.hazard == found
+    detail = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert reverse("hazards:detail", args=[found.pk]) in detail
+
+
+def test_only_the_office_sees_the_issue_button_on_a_hazard(client, committee, lingshi_mine):
+    from anlan.core.choices import UserRole
+    from tests.factories import make_user
+    from tests.reports.factories_dash import hazard
+
+    found = hazard(lingshi_mine)
+    staff = make_user("safety", UserRole.ENTERPRISE_SAFETY, enterprise=lingshi_mine)
+    client.force_login(staff)
+    page = client.get(reverse("hazards:detail", args=[found.pk])).content.decode()
+    assert 'data-testid="issue-task"' not in page
