@@ -450,12 +450,16 @@ def sentences(figures: dict, period_label: str) -> dict[str, list[str]]:
         out["visits"].append(
             _("Experts made %(visits)s assistance visits and found %(problems)s problems.") % v
         )
+    else:
+        out["visits"].append(_("No expert assistance visit was recorded in the period."))
     cp = figures["campaigns"]
     if cp["events"]:
         out["campaigns"].append(
             _("%(events)s campaign events reached about %(people)s person-times.")
             % {"events": cp["events"], "people": f"{about(cp['participants']):,}"}
         )
+    else:
+        out["campaigns"].append(_("No campaign activity was recorded in the period."))
     d = figures["drills"]
     out["drills"].append(
         _("%(held)s emergency drills were held with %(participants)s participants.") % d

@@ -198,7 +198,7 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
     sections["commitments"].tables.append(
         Table(
             _("Commitments and strict supervision"),
-            [_("Item"), _("Figure")],
+            [_("Item"), _("Value")],
             [
                 [_("Enterprises that must commit"), c["enterprises"]],
                 [_("Commitments expected"), c["expected"]],
@@ -212,7 +212,7 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
     sections["tasks"].tables.append(
         Table(
             _("Supervision tasks"),
-            [_("Item"), _("Figure")],
+            [_("Item"), _("Value")],
             [
                 [_("Tasks issued"), t["issued"]],
                 [_("Assignments due"), t["due"]],

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -248,7 +249,20 @@ def _ranking(request):
             raise Http404
         scheme = get_object_or_404(_schemes(request), pk=int(raw))
     else:
-        scheme = schemes.order_by("period", "region__code", "pk").first()
+        # The scheme of the latest period assessed (a month before the half-year that holds it);
+        # with nothing assessed yet, the monthly schemes first.
+        latest = (
+            Assessment.objects.visible_to(request.user)
+            .filter(scheme__in=schemes)
+            .order_by("-period_start", "scheme__period")
+            .values_list("scheme_id", flat=True)
+            .first()
+        )
+        first_monthly = Case(When(period="month", then=0), default=1)
+        scheme = (
+            schemes.filter(pk=latest).first()
+            or schemes.order_by(first_monthly, "region__code", "pk").first()
+        )
     if scheme is None:
         return None, None, Assessment.objects.none()
     day = None

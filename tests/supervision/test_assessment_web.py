@@ -117,6 +117,16 @@ def test_ranking_page_shows_totals_grades_ranks_and_a_chart(lingshi_regulator, c
     assert [sheet.cell(2, c).value for c in (1, 2, 4)] == [1, "静升镇人民政府", 30.0]
 
 
+def test_ranking_opens_on_the_latest_period_assessed_not_the_half_year(
+    lingshi_regulator, computed, monthly
+):
+    half = scheme(name="乡镇半年考核", period="half")
+    item(half, "H", weight=100)
+    page = client_for(lingshi_regulator).get("/supervision/assessments/")
+    assert page.context["scheme"] == monthly
+    assert page.context["period_start"] == dt.date(2026, 3, 1)
+
+
 def test_office_enters_a_manual_score_with_a_file_and_signs_off_on_the_page(
     lingshi_regulator, computed, monthly
 ):
