@@ -2,17 +2,14 @@
 commentary) built from the figures snapshot, shown as HTML (on screen with ECharts, in print with
 server-side SVG charts), printed to PDF by WeasyPrint and written to Word by python-docx.
 
-Charts: the PDF draws bar and pie charts as inline SVG made here (no plotting library); the Word
-file carries each chart as a PNG drawn with Pillow (already a WeasyPrint dependency) next to the
-table of the same numbers.
+Charts (``charts.py``, matplotlib): the PDF carries them as inline SVG, the Word file as PNG,
+each next to the table of the same numbers.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -20,12 +17,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from . import charts
 from . import figures as F
 from .bulletins import period_label
 from .choices import BulletinState
 from .models import Bulletin
 
-PALETTE = ("#c0392b", "#2c7fb8", "#e67e22", "#27ae60", "#8e44ad", "#7f8c8d", "#f1c40f", "#16a085")
 DOCUMENT_LANGUAGE = "zh-hans"
 
 
@@ -46,9 +43,10 @@ class Chart:
     series: list[tuple[str, list[float]]]
 
     def svg(self) -> str:
-        if self.kind == "pie":
-            return pie_svg(self.title, self.categories, self.series[0][1])
-        return bar_svg(self.title, self.categories, self.series)
+        return charts.inline_svg(self, title=self.title)
+
+    def png(self) -> bytes:
+        return charts.draw(self, "png")
 
     def echarts(self) -> dict:
         return {
@@ -284,111 +282,6 @@ def _fill(sections: dict[str, Section], fig: dict) -> None:
     )
 
 
-# ---------------------------------------------------------------- SVG charts
-
-
-def _nice_max(value: float) -> float:
-    """The top of the value axis: a round number, a multiple of 4 (so the 4 gridlines fall on
-    whole numbers) at or above ``value``."""
-    if value <= 4:
-        return 4
-    exp = 10 ** math.floor(math.log10(value))
-    for m in (1, 2, 2.5, 5, 10):
-        if value <= m * exp:
-            return math.ceil(m * exp / 4) * 4
-    return 10 * exp
-
-
-def bar_svg(title: str, categories: list[str], series, width=640, height=260) -> str:
-    """A grouped bar chart as an SVG string: axes, gridlines, values above the bars, legend."""
-    left, right, top, bottom = 48, 12, 34, 46
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max([max(v) if v else 0 for _n, v in series] + [0]))
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="chart" role="img" aria-label="{escape(title)}">',
-        f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13" '
-        f'font-weight="bold">{escape(title)}</text>',
-    ]
-    for i in range(5):
-        y = top + plot_h - plot_h * i / 4
-        value = top_value * i / 4
-        out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
-        )
-        out.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">'
-            f"{value:g}</text>"
-        )
-    n = max(1, len(categories))
-    group_w = plot_w / n
-    bar_w = group_w * 0.7 / max(1, len(series))
-    for ci, cat in enumerate(categories):
-        x0 = left + ci * group_w + group_w * 0.15
-        for si, (_name, values) in enumerate(series):
-            value = values[ci] if ci < len(values) else 0
-            bh = plot_h * value / top_value
-            x = x0 + si * bar_w
-            y = top + plot_h - bh
-            out.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.92:.1f}" height="{bh:.1f}" '
-                f'fill="{PALETTE[si % len(PALETTE)]}"/>'
-            )
-            out.append(
-                f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" '
-                f'font-size="9">{value:g}</text>'
-            )
-        out.append(
-            f'<text x="{left + ci * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
-            f'text-anchor="middle" font-size="10">{escape(str(cat)[:8])}</text>'
-        )
-    lx = left
-    for si, (name, _values) in enumerate(series):
-        out.append(
-            f'<rect x="{lx}" y="{height - 14}" width="10" height="10" '
-            f'fill="{PALETTE[si % len(PALETTE)]}"/>'
-        )
-        out.append(f'<text x="{lx + 14}" y="{height - 5}" font-size="10">{escape(name)}</text>')
-        lx += 24 + 12 * len(name)
-    out.append("</svg>")
-    return "".join(out)
-
-
-def pie_svg(title: str, labels: list[str], values: list[float], width=640, height=260) -> str:
-    total = sum(values) or 1
-    cx, cy, r = 150, 145, 95
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="chart" role="img" aria-label="{escape(title)}">',
-        f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13" '
-        f'font-weight="bold">{escape(title)}</text>',
-    ]
-    angle = -math.pi / 2
-    for i, value in enumerate(values):
-        colour = PALETTE[i % len(PALETTE)]
-        share = value / total
-        if share >= 0.9999:
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
-        elif share > 0:
-            end = angle + 2 * math.pi * share
-            x1, y1 = cx + r * math.cos(angle), cy + r * math.sin(angle)
-            x2, y2 = cx + r * math.cos(end), cy + r * math.sin(end)
-            large = 1 if share > 0.5 else 0
-            out.append(
-                f'<path d="M{cx},{cy} L{x1:.1f},{y1:.1f} A{r},{r} 0 {large} 1 {x2:.1f},{y2:.1f} Z" '
-                f'fill="{colour}" stroke="#fff"/>'
-            )
-            angle = end
-        y = 50 + i * 20
-        out.append(f'<rect x="300" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
-        out.append(
-            f'<text x="318" y="{y}" font-size="11">{escape(str(labels[i]))} '
-            f"{value:g}（{100 * share:.1f}%）</text>"
-        )
-    out.append("</svg>")
-    return "".join(out)
-
-
 # ---------------------------------------------------------------- HTML and PDF
 
 
@@ -433,66 +326,6 @@ def _font(run, name: str, size=None, bold=None, colour=None) -> None:
         run.font.bold = bold
     if colour:
         run.font.color.rgb = RGBColor.from_string(colour)
-
-
-def chart_png(chart: Chart, width=1200, height=480) -> bytes:
-    """The chart for the Word file, drawn with Pillow in a CJK font; a grouped bar chart (a pie
-    is drawn as bars of its shares too, which reads as well in print)."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    img = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(img)
-    try:
-        font = ImageFont.truetype("NotoSansCJK-Regular.ttc", 22)
-        small = ImageFont.truetype("NotoSansCJK-Regular.ttc", 18)
-    except OSError:
-        try:
-            font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 22)
-            small = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 18)
-        except OSError:
-            font = small = ImageFont.load_default()
-    left, right, top, bottom = 90, 20, 50, 80
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max([max(v) if v else 0 for _n, v in chart.series] + [0]))
-    draw.text((width / 2, 10), chart.title, fill="black", font=font, anchor="mt")
-    for i in range(5):
-        y = top + plot_h - plot_h * i / 4
-        draw.line((left, y, width - right, y), fill="#dddddd")
-        draw.text((left - 8, y), f"{top_value * i / 4:g}", fill="black", font=small, anchor="rm")
-    n = max(1, len(chart.categories))
-    group_w = plot_w / n
-    bar_w = group_w * 0.7 / max(1, len(chart.series))
-    for ci, cat in enumerate(chart.categories):
-        x0 = left + ci * group_w + group_w * 0.15
-        for si, (_name, values) in enumerate(chart.series):
-            value = values[ci] if ci < len(values) else 0
-            bh = plot_h * value / top_value
-            x = x0 + si * bar_w
-            colour = PALETTE[(ci if chart.kind == "pie" else si) % len(PALETTE)]
-            draw.rectangle((x, top + plot_h - bh, x + bar_w * 0.92, top + plot_h), fill=colour)
-            draw.text(
-                (x + bar_w / 2, top + plot_h - bh - 4),
-                f"{value:g}",
-                fill="black",
-                font=small,
-                anchor="mb",
-            )
-        draw.text(
-            (left + ci * group_w + group_w / 2, top + plot_h + 8),
-            str(cat)[:8],
-            fill="black",
-            font=small,
-            anchor="mt",
-        )
-    if chart.kind != "pie":
-        lx = left
-        for si, (name, _values) in enumerate(chart.series):
-            draw.rectangle((lx, height - 30, lx + 16, height - 14), fill=PALETTE[si % len(PALETTE)])
-            draw.text((lx + 22, height - 22), name, fill="black", font=small, anchor="lm")
-            lx += 60 + 20 * len(name)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
 
 
 def docx_bytes(bulletin: Bulletin) -> bytes:
@@ -555,7 +388,7 @@ def _docx(doc: dict) -> bytes:
                     cell.text = ""
                     _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 10.5)
         for chart in section.charts:
-            word.add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
+            word.add_picture(io.BytesIO(chart.png()), width=Cm(15))
             word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = word.add_paragraph()
     _font(p.add_run("━" * 24), BODY_FONT, 12, None, "C00000")

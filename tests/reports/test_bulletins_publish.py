@@ -264,3 +264,18 @@ def test_demo_publishes_last_months_bulletin_and_drafts_this_weeks(records):
     assert (monthly.period_start, monthly.period_end) == (START, END)
     assert weekly.state == "draft" and weekly.kind == "weekly"
     assert Notification.objects.filter(recipient=city, kind=NotificationKind.BULLETIN).count() == 1
+
+
+def test_charts_keep_chinese_labels_as_text_in_a_cjk_font():
+    from PIL import Image
+
+    from anlan.reports import charts
+
+    assert charts._families()[0].startswith("Noto Sans CJK")  # not boxes for every character
+    bar = render.Chart("by_county", "分地区隐患", "bar", ["灵石县", "昔阳县"], [("发现", [3, 1])])
+    svg = bar.svg()
+    assert svg.startswith("<svg") and 'class="chart"' in svg and 'aria-label="分地区隐患"' in svg
+    assert "灵石县" in svg and "发现" in svg  # text, not outlines
+    pie = render.Chart("by_category", "按类别", "pie", ["消防", "电气"], [("发现", [2, 0])])
+    image = Image.open(io.BytesIO(pie.png()))
+    assert image.format == "PNG" and image.width >= 1200
