@@ -7,6 +7,8 @@ change what (403)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,6 +113,21 @@ def training_detail(request, pk: int):
     )
 
 
+def _saved(request, form, save, done: str):
+    """Save a valid POSTed ``form`` with ``save(cleaned_data)`` and say ``done``; the record
+    saved, or None (not posted, invalid, or refused by the service with field errors put on the
+    form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        record = save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return record
+
+
 def _form_page(request, form, title, back):
     return render(
         request,
@@ -126,14 +143,9 @@ def training_new(request):
     if not services.may_record_any(request.user, "training"):
         raise PermissionDenied(_("You may not record trainings."))
     form = TrainingForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = services.record_training(user=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Training recorded."))
-            return redirect("supervision:training", pk=training.pk)
+    save = partial(services.record_training, user=request.user)
+    if training := _saved(request, form, lambda data: save(data=data), _("Training recorded.")):
+        return redirect("supervision:training", pk=training.pk)
     return _form_page(request, form, _("Record a training"), reverse("supervision:trainings"))
 
 
@@ -144,14 +156,9 @@ def training_edit(request, pk: int):
     if not services.may_change(request.user, training):
         raise PermissionDenied(_("You may not change this training."))
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_training(user=request.user, training=training, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Training saved."))
-            return redirect("supervision:training", pk=training.pk)
+    save = partial(services.edit_training, user=request.user, training=training)
+    if _saved(request, form, lambda data: save(data=data) or training, _("Training saved.")):
+        return redirect("supervision:training", pk=training.pk)
     back = reverse("supervision:training", args=[training.pk])
     return _form_page(request, form, _("Edit the training"), back)
 
@@ -248,14 +255,9 @@ def visit_new(request):
     if not services.may_record_any(request.user, "visit"):
         raise PermissionDenied(_("You may not record expert visits."))
     form = VisitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.record_visit(user=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Expert visit recorded."))
-            return redirect("supervision:visit", pk=visit.pk)
+    save = partial(services.record_visit, user=request.user)
+    if visit := _saved(request, form, lambda data: save(data=data), _("Expert visit recorded.")):
+        return redirect("supervision:visit", pk=visit.pk)
     return _form_page(request, form, _("Record an expert visit"), reverse("supervision:visits"))
 
 
@@ -266,14 +268,9 @@ def visit_edit(request, pk: int):
     if not services.may_change(request.user, visit):
         raise PermissionDenied(_("You may not change this visit."))
     form = VisitForm(request.POST or None, instance=visit, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_visit(user=request.user, visit=visit, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Expert visit saved."))
-            return redirect("supervision:visit", pk=visit.pk)
+    save = partial(services.edit_visit, user=request.user, visit=visit)
+    if _saved(request, form, lambda data: save(data=data) or visit, _("Expert visit saved.")):
+        return redirect("supervision:visit", pk=visit.pk)
     back = reverse("supervision:visit", args=[visit.pk])
     return _form_page(request, form, _("Edit the expert visit"), back)
 
@@ -330,16 +327,11 @@ def activity_new(request):
     if campaign_id.isdigit():
         initial["campaign"] = int(campaign_id)
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.record_activity(user=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Activity recorded."))
-            if activity.campaign_id:
-                return redirect("supervision:campaign", pk=activity.campaign_id)
-            return redirect("supervision:activities")
+    save = partial(services.record_activity, user=request.user)
+    if activity := _saved(request, form, lambda data: save(data=data), _("Activity recorded.")):
+        if activity.campaign_id:
+            return redirect("supervision:campaign", pk=activity.campaign_id)
+        return redirect("supervision:activities")
     return _form_page(request, form, _("Record an activity"), reverse("supervision:activities"))
 
 
@@ -350,14 +342,9 @@ def activity_edit(request, pk: int):
     if not services.may_change(request.user, activity):
         raise PermissionDenied(_("You may not change this activity."))
     form = ActivityForm(request.POST or None, instance=activity, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_activity(user=request.user, activity=activity, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Activity saved."))
-            return redirect("supervision:activities")
+    save = partial(services.edit_activity, user=request.user, activity=activity)
+    if _saved(request, form, lambda data: save(data=data) or activity, _("Activity saved.")):
+        return redirect("supervision:activities")
     return _form_page(request, form, _("Edit the activity"), reverse("supervision:activities"))
 
 
@@ -435,14 +422,10 @@ def campaign_new(request):
     if not services.may_manage_campaign(request.user):
         raise PermissionDenied(_("You may not create campaigns."))
     form = CampaignForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.create_campaign(user=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Campaign created; add its items."))
-            return redirect("supervision:campaign", pk=campaign.pk)
+    save = partial(services.create_campaign, user=request.user)
+    done = _("Campaign created; add its items.")
+    if campaign := _saved(request, form, lambda data: save(data=data), done):
+        return redirect("supervision:campaign", pk=campaign.pk)
     return _form_page(request, form, _("New campaign"), reverse("supervision:campaigns"))
 
 
@@ -453,14 +436,9 @@ def campaign_edit(request, pk: int):
     if not services.may_manage_campaign(request.user, campaign):
         raise PermissionDenied(_("You may not change this campaign."))
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_campaign(user=request.user, campaign=campaign, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Campaign saved."))
-            return redirect("supervision:campaign", pk=campaign.pk)
+    save = partial(services.edit_campaign, user=request.user, campaign=campaign)
+    if _saved(request, form, lambda data: save(data=data) or campaign, _("Campaign saved.")):
+        return redirect("supervision:campaign", pk=campaign.pk)
     back = reverse("supervision:campaign", args=[campaign.pk])
     return _form_page(request, form, _("Edit the campaign"), back)
 
