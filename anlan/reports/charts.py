@@ -1,5 +1,5 @@
 """A bulletin's charts drawn with matplotlib for the printed documents: SVG for the PDF (vector,
-its text left as text in the CJK font the print stylesheet names) and PNG for the Word file. The
+its text left as text in the first CJK font found here) and PNG for the Word file. The
 web page draws the same charts with ECharts from ``Chart.echarts()``.
 
 Only matplotlib's object-oriented ``Figure`` is used (no pyplot), so no GUI backend and no
@@ -7,8 +7,9 @@ global figure state are involved; each call is independent and thread-safe."""
 
 from __future__ import annotations
 
+import base64
+import html
 import io
-import re
 from functools import cache
 
 from matplotlib import font_manager, rc_context
@@ -118,17 +119,8 @@ def draw(chart, fmt: str = "svg", *, dpi: int = 200) -> bytes:
     return out.getvalue()
 
 
-_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
-
-
-def inline_svg(chart, *, title: str) -> str:
-    """The SVG to place inside the print HTML: no XML prologue or doctype, a class for the
-    stylesheet and a label for screen readers."""
-    svg = _PROLOGUE.sub("", draw(chart, "svg").decode("utf-8"), count=1)
-    return svg.replace("<svg ", f'<svg class="chart" role="img" aria-label="{_attr(title)}" ', 1)
-
-
-def _attr(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
+def svg_img(chart, *, title: str) -> str:
+    """The chart as an ``<img>`` holding the SVG as a data URI, for the print HTML: WeasyPrint
+    draws it as an image, so its styles and ids stay out of the document's."""
+    data = base64.b64encode(draw(chart, "svg")).decode("ascii")
+    return f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(title)}">'

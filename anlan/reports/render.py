@@ -2,7 +2,7 @@
 commentary) built from the figures snapshot, shown as HTML (on screen with ECharts, in print with
 server-side SVG charts), printed to PDF by WeasyPrint and written to Word by python-docx.
 
-Charts (``charts.py``, matplotlib): the PDF carries them as inline SVG, the Word file as PNG,
+Charts (``charts.py``, matplotlib): the PDF carries them as SVG images, the Word file as PNG,
 each next to the table of the same numbers.
 """
 
@@ -43,7 +43,7 @@ class Chart:
     series: list[tuple[str, list[float]]]
 
     def svg(self) -> str:
-        return charts.inline_svg(self, title=self.title)
+        return charts.svg_img(self, title=self.title)
 
     def png(self) -> bytes:
         return charts.draw(self, "png")
