@@ -34,9 +34,18 @@ WIDTH_IN, HEIGHT_IN = 6.4, 2.7
 @cache
 def _families() -> list[str]:
     """The CJK families matplotlib can find here, in order of preference."""
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in CJK_FAMILIES if name in known]
+    found = _known()
+    if found in ([], ["DejaVu Sans"]):  # no CJK font in matplotlib's cached list: look again
+        for path in font_manager.findSystemFonts():
+            if "cjk" in path.lower() or "wqy" in path.lower():
+                font_manager.fontManager.addfont(path)
+        found = _known()
     return found or ["DejaVu Sans"]
+
+
+def _known() -> list[str]:
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in CJK_FAMILIES if name in known]
 
 
 def _style() -> dict:
