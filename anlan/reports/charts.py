@@ -3,13 +3,16 @@ its text left as text in the first CJK font found here) and PNG for the Word fil
 web page draws the same charts with ECharts from ``Chart.echarts()``.
 
 Only matplotlib's object-oriented ``Figure`` is used (no pyplot), so no GUI backend and no
-global figure state are involved; each call is independent and thread-safe."""
+global figure state are involved. The style is applied with ``rc_context``, which changes
+matplotlib's global settings for the duration of a drawing, so drawings are serialised by a
+lock (a web worker's threads may render bulletins at the same time)."""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
+import threading
 from functools import cache
 
 from matplotlib import font_manager, rc_context
@@ -29,6 +32,7 @@ CJK_FAMILIES = (
     "DejaVu Sans",
 )
 WIDTH_IN, HEIGHT_IN = 6.4, 2.7
+_DRAWING = threading.Lock()
 
 
 @cache
@@ -116,7 +120,7 @@ def _pie(fig: Figure, labels: list[str], values: list[float]) -> None:
 def draw(chart, fmt: str = "svg", *, dpi: int = 200) -> bytes:
     """``chart`` (a ``render.Chart``: title, kind "bar" or "pie", categories, series) as SVG or
     PNG bytes."""
-    with rc_context(_style()):
+    with _DRAWING, rc_context(_style()):
         fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=dpi, layout="constrained")
         fig.suptitle(chart.title, fontsize=9, fontweight="bold")
         if chart.kind == "pie":
