@@ -65,6 +65,8 @@ anlan office assess schemes|compute|show|submit|sign|rank|export assessments and
 anlan bulletins generate|list|show|publish|pdf|docx|subscribe   weekly / monthly bulletins
 anlan dashboard [--region CODE] [--user NAME]                     the dashboard's figures
 anlan export ledger NAME [--columns a,b,c] [--user NAME] -o F.xlsx   any ledger, chosen columns
+anlan backup [F.tar.gz]                       database and attachments in one file
+anlan restore F.tar.gz --yes [--check]        put a backup back (checked whole first)
 anlan manage ...                 any Django management command
 """
 
@@ -124,6 +126,8 @@ ALIASES = {
     ("bulletins",): ["bulletins"],
     ("dashboard",): ["dashboard"],
     ("export", "ledger"): ["export_ledger"],
+    ("backup",): ["backup"],
+    ("restore",): ["restore"],
     ("manage",): [],
 }
 

@@ -83,3 +83,26 @@ def make_user(username: str, role: str, **scope) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+# The data that migrations seed (regions, risk flags, standards, the warnings' sensitivity
+# matrix). A transactional test's flush removes it; a test that needs it again calls this.
+SEEDING_MIGRATIONS = (
+    ("anlan.core.migrations.0003_shanxi_regions", "forwards"),
+    ("anlan.core.migrations.0004_region_full_name", "fill_full_names"),
+    ("anlan.registry.migrations.0002_risk_flags", "forwards"),
+    ("anlan.registry.migrations.0004_warning_industries_flags", "add_flags"),
+    ("anlan.inspections.migrations.0003_load_standards", "load"),
+    ("anlan.alerts.migrations.0002_sensitivity_matrix", "forwards"),
+)
+
+
+def reseed_migration_data() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        for module, function in SEEDING_MIGRATIONS:
+            getattr(import_module(module), function)(apps, editor)
