@@ -91,22 +91,28 @@ test: venv assets messages system-deps lint check test-sqlite test-postgres
 # bench/README.md records the figures measured on this machine.
 bench: venv
 	bash scripts/system_deps.sh mosquitto pdf
-	$(TEST_ENV) $(PY) bench/bench_excel_import.py
-	$(TEST_ENV) $(PY) bench/bench_hazards.py
-	$(TEST_ENV) $(PY) bench/ingest.py
-	$(TEST_ENV) $(PY) bench/rescue.py
-	$(TEST_ENV) $(PY) bench/alerts.py
-	$(TEST_ENV) $(PY) bench/reports.py
-	$(TEST_ENV) $(PY) bench/exports.py
+	mkdir -p var && rm -f var/bench-sqlite.jsonl
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/bench_excel_import.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/bench_hazards.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/ingest.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/rescue.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/alerts.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/reports.py
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-sqlite.jsonl $(PY) bench/exports.py
+	@echo
+	$(PY) bench/benchtable.py var/bench-sqlite.jsonl
 
 bench-postgres: venv system-deps
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_hazards.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/ingest.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/rescue.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/alerts.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/reports.py'
-	$(TEST_ENV) bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/exports.py'
+	mkdir -p var && rm -f var/bench-postgres.jsonl
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_excel_import.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/bench_hazards.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/ingest.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/rescue.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/alerts.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/reports.py'
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/exports.py'
+	@echo
+	$(PY) bench/benchtable.py var/bench-postgres.jsonl
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

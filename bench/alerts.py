@@ -155,6 +155,16 @@ def main():
         f"CAP parse + schema + checks: {parse_ms:.2f} ms per message; "  # noqa: T201
         f"defusedxml alone {bare_ms:.3f} ms; ratio {parse_ms / bare_ms:.1f}"
     )
+    from benchtable import record
+
+    record(
+        "Warnings",
+        "CAP parse + validate, per message",
+        parse_ms,
+        "ms",
+        baseline=bare_ms,
+        baseline_name="defusedxml alone",
+    )
 
     build_city()
     runs, counts = [], {}
@@ -210,6 +220,14 @@ def main():
         f"City-wide cold wave: {counts['targets']} targets, {counts['notifications']} "
         f"notifications, {counts['checks']} welfare checks in {import_ms:.0f} ms; "
         f"bare inserts of the same rows {base_ms:.0f} ms; ratio {import_ms / base_ms:.1f}"
+    )
+    record(
+        "Warnings",
+        f"city-wide warning, {counts['targets']:,} targets",
+        import_ms,
+        "ms",
+        baseline=base_ms,
+        baseline_name="bare inserts",
     )
 
 

@@ -117,6 +117,17 @@ def main() -> None:
     print(f"import (validate + save):      {imported:.2f} s  {rows / imported:,.0f} rows/s")
     print(f"re-import (all unchanged):     {reimport:.2f} s  {rows / reimport:,.0f} rows/s")
     print(f"ratio import/baseline: {imported / baseline:.1f}x")
+    from benchtable import record
+
+    record(
+        "Excel import",
+        f"import {rows:,} enterprise rows",
+        imported,
+        "s",
+        baseline=baseline,
+        baseline_name="openpyxl read-only",
+    )
+    record("Excel import", f"re-import {rows:,} unchanged rows", reimport, "s", baseline=baseline)
 
 
 if __name__ == "__main__":

@@ -266,8 +266,19 @@ def main() -> None:
     print(
         f"{'operation':24} {'API p50':>9} {'API p95':>9} {'SQL p50':>9} {'SQL p95':>9} {'ratio p95':>10}"
     )
+    from benchtable import record
+
     for name, (api_call, sql_call) in cases.items():
         a, s = timed(api_call), timed(sql_call)
+        record(
+            "Hazard ledger API",
+            f"{name} p95 ({TOTAL:,} hazards)",
+            pct(a, 95),
+            "ms",
+            baseline=pct(s, 95),
+            baseline_name="raw SQL",
+            aim="≤ 50 ms, ≤ 3× SQL",
+        )
         print(
             f"{name:24} {pct(a, 50):8.1f}ms {pct(a, 95):8.1f}ms {pct(s, 50):8.1f}ms {pct(s, 95):8.1f}ms "
             f"{pct(a, 95) / max(pct(s, 95), 0.001):9.1f}x"

@@ -317,6 +317,18 @@ def main():
     how = "COPY" if readings.is_postgres() else "executemany"
     print(f"raw   {r1[0] + r2[0]:>9} rows      {raw_rate:>10,.0f} rows/s  ({how})")
     print(f"ratio http/raw = {http_rate / raw_rate:.2f}, mqtt/raw = {mqtt_rate / raw_rate:.2f}")
+    from benchtable import record
+
+    for via, value in (("HTTP", http_rate), ("MQTT", mqtt_rate)):
+        record(
+            "Ingestion",
+            f"{via} end to end",
+            value,
+            "readings/s",
+            baseline=raw_rate,
+            baseline_name=f"raw {how}",
+            aim="ratio ≥ 0.5" if via == "HTTP" else "",
+        )
     print(f"alarm latency http (request made -> answer after commit): {percentiles(h1[2] + h2[2])}")
     print(f"alarm latency mqtt (message received -> committed): {percentiles(commit_latency)}")
     print(f"              mqtt (published -> reply received):   {percentiles(m1[2] + m2[2])}")
