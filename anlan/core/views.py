@@ -162,3 +162,17 @@ def notification_read_all(request):
     count = notify.mark_all_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
     return _inbox_redirect(request)
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a sign-in from a locked-out username and address: 429 and a page
+    saying for how long."""
+    return render(
+        request,
+        "core/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+        status=429,
+    )

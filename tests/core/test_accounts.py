@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from anlan.core import services
@@ -30,7 +31,7 @@ def test_city_admin_creates_a_county_regulator_who_must_change_the_password(clie
     password = response.context["password"]
     assert password in response.content.decode()
     client.logout()
-    assert client.login(username="new-lingshi", password=password)
+    assert client.login(request=HttpRequest(), username="new-lingshi", password=password)
     # Everything but the password page waits until the temporary password is changed.
     assert client.get(reverse("registry:list"))["Location"] == reverse("password_change")
     response = client.post(
@@ -104,7 +105,9 @@ def test_disabling_an_account_stops_sign_in_and_revokes_tokens(
     client.force_login(city_admin)
     client.post(reverse("user_set_active", args=[lingshi_regulator.pk]), {"active": "0"})
     client.logout()
-    assert not client.login(username="lingshi-regulator", password="pw-lingshi-regulator")
+    assert not client.login(
+        request=HttpRequest(), username="lingshi-regulator", password="pw-lingshi-regulator"
+    )
     assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
 
 

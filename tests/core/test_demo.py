@@ -3,6 +3,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from anlan.core.choices import RegionLevel, UserRole
 from anlan.core.demo import DEMO_PASSWORD, ENTERPRISES, STEPS, build_demo
@@ -93,7 +94,7 @@ def test_every_demo_login_is_valid_and_signs_in(client, demo):
     assert enterprise.region.prefix.startswith("140729")
     assert enterprise.risk_flags.filter(code=EnterpriseRiskFlag.HIGH_GAS).exists()
     assert User.objects.get(username="rescue").team.name == "灵石县矿山救援中队"
-    assert client.login(username="lingshi", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="lingshi", password=DEMO_PASSWORD)
     assert [login[0] for login in demo["logins"]].count("lingshi") == 1
 
 
