@@ -38,7 +38,7 @@ from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -86,24 +86,37 @@ def _engine(using: str) -> str:
     return vendor
 
 
+PG_TABLES = (
+    # The schema's own tables, not a session's temporary ones (the ingestion's staging table).
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
+)
+SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+
+
+def _count(cursor, tables_sql: str) -> dict[str, int]:
+    cursor.execute(tables_sql)
+    counts = {}
+    for name in sorted(row[0] for row in cursor.fetchall()):
+        quoted = '"' + name.replace('"', '""') + '"'
+        cursor.execute(f"SELECT COUNT(*) FROM {quoted}")  # noqa: S608
+        counts[name] = cursor.fetchone()[0]
+    return counts
+
+
 def table_rows(using: str = "default") -> dict[str, int]:
     """Rows of every table of the database, Django's and the raw-SQL ones alike."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The schema's own tables: not a session's temporary ones (the ingestion's staging).
-            cursor.execute(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
-            )
-            names = sorted(row[0] for row in cursor.fetchall())
-        else:
-            names = sorted(connection.introspection.table_names(cursor))
-        counts = {}
-        for name in names:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")  # noqa: S608
-            counts[name] = cursor.fetchone()[0]
-    return counts
+        return _count(cursor, PG_TABLES if connection.vendor == "postgresql" else SQLITE_TABLES)
+
+
+def _sqlite_file_rows(path: Path) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        return _count(db.cursor(), SQLITE_TABLES)
+    finally:
+        db.close()
 
 
 def _applied_migrations(using: str) -> list[list[str]]:
@@ -167,7 +180,9 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 # ---------------------------------------------------------------- backup
 
 
-def _dump(engine: str, using: str, target: Path) -> None:
+def _dump(engine: str, using: str, target: Path) -> dict[str, int]:
+    """Write the database's dump to ``target``; the rows of each table *in that dump* (the site
+    may go on writing meanwhile)."""
     if engine == "sqlite":
         connection = connections[using]
         connection.ensure_connection()
@@ -176,21 +191,28 @@ def _dump(engine: str, using: str, target: Path) -> None:
             connection.connection.backup(copy)
         finally:
             copy.close()
-        return
+        return _sqlite_file_rows(target)
     env, name = _pg_env(using)
-    _run(
-        [
-            _pg_tool("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            "--file",
-            str(target),
-            name,
-        ],
-        env,
-        "pg_dump",
-    )
+    # pg_dump reads the snapshot of this transaction, in which the rows are counted too.
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        _run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                "--file",
+                str(target),
+                name,
+            ],
+            env,
+            "pg_dump",
+        )
+        return _count(cursor, PG_TABLES)
 
 
 def create(path: str | Path, *, using: str = "default", progress: Progress = None) -> dict:
@@ -206,8 +228,7 @@ def create(path: str | Path, *, using: str = "default", progress: Progress = Non
     with tempfile.TemporaryDirectory(prefix="anlan-backup-", dir=path.parent) as tmp:
         dump = Path(tmp) / DUMPS[engine]
         _say(progress, _("Copying the database…"))
-        _dump(engine, using, dump)
-        _say(progress, _("Counting the rows of every table…"))
+        tables = _dump(engine, using, dump)
         files = _media_files(media)
         manifest = {
             "format": FORMAT,
@@ -219,7 +240,7 @@ def create(path: str | Path, *, using: str = "default", progress: Progress = Non
                 "size": dump.stat().st_size,
                 "sha256": _sha256(dump),
             },
-            "tables": table_rows(using),
+            "tables": tables,
             "migrations": _applied_migrations(using),
             "media": {
                 p.relative_to(media).as_posix(): {"size": p.stat().st_size, "sha256": _sha256(p)}
