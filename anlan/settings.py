@@ -166,10 +166,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("ANLAN_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(
-    minutes=int(os.environ.get("ANLAN_LOGIN_LOCKOUT_MINUTES", "15"))
-)
+AXES_FAILURE_LIMIT = env_int("ANLAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("ANLAN_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
