@@ -45,20 +45,7 @@ class _Styled:
 class TrainingForm(_Styled, forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = (
-            "region",
-            "kind",
-            "title",
-            "date",
-            "organiser",
-            "enterprise",
-            "lecturer",
-            "place",
-            "sessions",
-            "participants",
-            "hours",
-            "note",
-        )
+        fields = services.TRAINING_FIELDS
         widgets = {"date": DATE}
 
     def __init__(self, *args, user, **kwargs):
@@ -85,15 +72,7 @@ class TrainingForm(_Styled, forms.ModelForm):
 class VisitForm(_Styled, forms.ModelForm):
     class Meta:
         model = ExpertVisit
-        fields = (
-            "enterprise",
-            "domain",
-            "date",
-            "experts",
-            "organiser",
-            "problems_found",
-            "findings",
-        )
+        fields = services.VISIT_FIELDS
         widgets = {"date": DATE}
 
     def __init__(self, *args, user, **kwargs):
@@ -109,18 +88,7 @@ class VisitForm(_Styled, forms.ModelForm):
 class ActivityForm(_Styled, forms.ModelForm):
     class Meta:
         model = CampaignActivity
-        fields = (
-            "campaign",
-            "region",
-            "kind",
-            "title",
-            "date",
-            "organiser",
-            "events",
-            "participants",
-            "materials",
-            "note",
-        )
+        fields = services.ACTIVITY_FIELDS
         widgets = {"date": DATE}
 
     def __init__(self, *args, user, **kwargs):
@@ -137,7 +105,7 @@ class ActivityForm(_Styled, forms.ModelForm):
 class CampaignForm(_Styled, forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ("region", "title", "theme", "start", "end", "description")
+        fields = services.CAMPAIGN_FIELDS
         widgets = {"start": DATE, "end": DATE}
 
     def __init__(self, *args, user, **kwargs):
@@ -154,7 +122,7 @@ class CampaignForm(_Styled, forms.ModelForm):
 class ItemForm(_Styled, forms.ModelForm):
     class Meta:
         model = CampaignItem
-        fields = ("number", "title", "units", "start", "end", "state", "progress", "progress_note")
+        fields = (*services.ITEM_FIELDS[:2], "units", *services.ITEM_FIELDS[2:])
         widgets = {"start": DATE, "end": DATE}
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
