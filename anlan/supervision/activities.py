@@ -161,18 +161,6 @@ def may_update_item(user, item: CampaignItem) -> bool:
     )
 
 
-def visible_activities(user):
-    """``CampaignActivity.objects.visible_to(user)``, except that an enterprise-scoped user sees
-    none: the model's queryset names an ``enterprise`` field the activity does not have, so
-    calling it for an enterprise user raises FieldError (the model is not ours to change)."""
-    from anlan.core.scoping import scope_of
-
-    scope = scope_of(user)
-    if scope.enterprise_id and not scope.sees_all:
-        return CampaignActivity.objects.none()
-    return CampaignActivity.objects.visible_to(user)
-
-
 def organisers_for(user):
     """The member units a user may name as organiser."""
     if not _active(user):

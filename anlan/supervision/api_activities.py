@@ -488,7 +488,7 @@ class ActivityOut(Schema):
 
 
 def _activities(request):
-    return services.visible_activities(request.user).select_related("region")
+    return CampaignActivity.objects.visible_to(request.user).select_related("region")
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Campaign activities")

@@ -34,7 +34,7 @@ from .forms_activities import (
     VisitForm,
     region_choices,
 )
-from .models import Campaign, CampaignItem, ExpertVisit, TrainingSession
+from .models import Campaign, CampaignActivity, CampaignItem, ExpertVisit, TrainingSession
 
 PAGE_SIZE = 50
 
@@ -288,7 +288,7 @@ def visit_delete(request, pk: int):
 
 
 def _activities(request):
-    return services.visible_activities(request.user).select_related(
+    return CampaignActivity.objects.visible_to(request.user).select_related(
         "region", "organiser", "campaign"
     )
 
@@ -394,7 +394,7 @@ def campaign_detail(request, pk: int, item_form=None, progress_forms=None, statu
             initial={"progress": item.progress, "note": item.progress_note},
             prefix=f"item{item.pk}",
         )
-    activities = services.visible_activities(request.user).filter(campaign=campaign)
+    activities = CampaignActivity.objects.visible_to(request.user).filter(campaign=campaign)
     totals = services.activity_totals(activities)
     may_manage = services.may_manage_campaign(request.user, campaign)
     return render(
@@ -404,7 +404,7 @@ def campaign_detail(request, pk: int, item_form=None, progress_forms=None, statu
             "campaign": campaign,
             "items": items,
             "progress": services.campaign_progress(campaign),
-            "activities": activities.select_related("region", "organiser")[:200],
+            "activities": activities.select_related("region", "organiser", "campaign")[:200],
             "totals": totals,
             "chart": totals.chart(),
             "totals_link": reverse("supervision:activities") + f"?campaign={campaign.pk}&",

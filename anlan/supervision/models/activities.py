@@ -18,6 +18,12 @@ class RegionScopedQuerySet(models.QuerySet):
         return filter_by_scope(self, user, region_field="region", enterprise_field="enterprise")
 
 
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """By region; an activity belongs to no enterprise, so enterprise users see none."""
+        return filter_by_scope(self, user, region_field="region")
+
+
 class TrainingSession(models.Model):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
@@ -202,7 +208,7 @@ class CampaignActivity(models.Model):
     recorded_by = user_ref(_("recorded by"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign activity")

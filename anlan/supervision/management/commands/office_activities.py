@@ -32,6 +32,7 @@ from anlan.supervision import excel_activities as excel
 from anlan.supervision.choices import ActivityKind, ExpertDomain, ItemState, TrainingKind
 from anlan.supervision.models import (
     Campaign,
+    CampaignActivity,
     CampaignItem,
     ExpertVisit,
     MemberUnit,
@@ -368,7 +369,7 @@ class Command(BaseCommand):
                 f"{i.progress}%",
             )
         self.console.print(table)
-        activities = services.visible_activities(self.user).filter(campaign=campaign)
+        activities = CampaignActivity.objects.visible_to(self.user).filter(campaign=campaign)
         totals = services.activity_totals(activities)
         self._totals_table("Activities per kind", totals, "events", "person-times")
 
@@ -396,7 +397,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Item {item.number}: {item.progress}% ({item.state}).")
 
     def _activities(self, o):
-        qs = services.visible_activities(self.user).select_related("region", "campaign")
+        qs = CampaignActivity.objects.visible_to(self.user).select_related("region", "campaign")
         return self._filtered(qs, o, "kind", ActivityKind)
 
     def _campaigns_activities(self, o):
