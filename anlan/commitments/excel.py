@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from anlan.core.excel import Column, style_header
+from anlan.core.excel import Column, simple_workbook, style_header
 from anlan.registry.excel import LedgerFileError, read_workbook
 from anlan.registry.models import Enterprise, HazardSource
 
@@ -187,19 +187,6 @@ class _Rollback(Exception):
 # ---------------------------------------------------------------- exports
 
 
-def _workbook(title: str, columns: list[Column], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([str(c.header) for c in columns])
-    style_header(ws, columns)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def export_day(rows: list[services.DayRow]) -> bytes:
     yes, no = _("Yes"), _("No")
     columns = [
@@ -245,7 +232,7 @@ def export_day(rows: list[services.DayRow]) -> bytes:
                 mismatch,
             ]
         )
-    return _workbook(_("Safety commitments"), columns, out)
+    return simple_workbook(_("Safety commitments"), columns, out)
 
 
 def export_overview(rows: list[services.CountyRow], day: dt.date) -> bytes:
@@ -264,4 +251,4 @@ def export_overview(rows: list[services.CountyRow], day: dt.date) -> bytes:
          r.mismatches]
         for r in rows
     ]  # fmt: skip
-    return _workbook(_("Commitment overview"), columns, data)
+    return simple_workbook(_("Commitment overview"), columns, data)

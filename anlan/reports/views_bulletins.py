@@ -6,7 +6,6 @@ may not take."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +15,9 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
 
 from anlan.core.downloads import xlsx_response
-from anlan.core.excel import Column, style_header
+from anlan.core.excel import Column, simple_workbook
 from anlan.core.models import Region
 
 from . import bulletins as services
@@ -111,29 +109,21 @@ def bulletin_export(request):
         Column("rate", _("Rectification rate"), 10),
         Column("people", _("Training person-times"), 12),
     ]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Bulletins")[:31]
-    ws.append([str(c.header) for c in columns])
-    style_header(ws, columns)
-    for b in _filtered(request)[:5000]:
-        fig = b.figures or {}
-        ws.append(
-            [
-                b.title,
-                b.get_kind_display(),
-                b.region.name,
-                b.period_start,
-                b.period_end,
-                b.get_state_display(),
-                fig.get("hazards", {}).get("found"),
-                fig.get("hazards", {}).get("rate"),
-                fig.get("trainings", {}).get("participants"),
-            ]
-        )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return xlsx_response(buf.getvalue(), "bulletins")
+    rows = (
+        [
+            b.title,
+            b.get_kind_display(),
+            b.region.name,
+            b.period_start,
+            b.period_end,
+            b.get_state_display(),
+            (b.figures or {}).get("hazards", {}).get("found"),
+            (b.figures or {}).get("hazards", {}).get("rate"),
+            (b.figures or {}).get("trainings", {}).get("participants"),
+        ]
+        for b in _filtered(request)[:5000]
+    )
+    return xlsx_response(simple_workbook(_("Bulletins"), columns, rows), "bulletins")
 
 
 def _bulletin(request, pk):

@@ -6,16 +6,14 @@ Each row goes through ``activities.record_training`` — the same rules as the f
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from anlan.core.excel import Column, style_header
+from anlan.core.excel import Column, simple_workbook
 from anlan.core.models import Region
 from anlan.registry.models import Enterprise
 from anlan.rescue import imports
@@ -191,20 +189,9 @@ def import_trainings(data: bytes, *, user) -> ImportReport:
 # ---------------------------------------------------------------- exports
 
 
-def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(title)[:31]
-    ws.append(headers)
-    style_header(ws, [Column(str(i), h, 16) for i, h in enumerate(headers)])
-    for row in rows:
-        ws.append(row)
-    from openpyxl.utils import get_column_letter
-
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def _workbook(title, headers, rows: list[list]) -> bytes:
+    columns = [Column(str(i), h, 16) for i, h in enumerate(headers)]
+    return simple_workbook(title, columns, rows, auto_filter=True)
 
 
 def export_trainings(qs) -> bytes:
