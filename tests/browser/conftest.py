@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 from anlan.core.choices import UserRole
 from anlan.core.models import Region
 
-from ..factories import LINGSHI, EnterpriseFactory, make_user, region, township
+from ..factories import (
+    LINGSHI,
+    EnterpriseFactory,
+    make_user,
+    region,
+    reseed_migration_data,
+    township,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,21 +66,8 @@ def phone(browser):
 
 @pytest.fixture
 def people(transactional_db, tmp_path, settings):
-    from anlan.core.regions import load_regions, read_region_rows
-    from anlan.registry.choices import EnterpriseRiskFlag
-    from anlan.registry.models import RiskFlag
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_regions(Region, read_region_rows())
-    for code in EnterpriseRiskFlag.values:
-        RiskFlag.objects.get_or_create(code=code)
-    # The warnings' sensitivity matrix, seeded by a data migration that an earlier browser test's
-    # flush removed.
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("anlan.alerts.migrations.0002_sensitivity_matrix").forwards(apps, None)
+    reseed_migration_data()  # regions, risk flags, the warnings' matrix: a flush removed them
     town = township()
     village = Region.objects.create(
         code=town.code + "201", name="东沟村", level="village", parent=town
