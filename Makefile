@@ -65,7 +65,7 @@ demo: venv assets messages
 # Chromium + CJK fonts for the browser tests, Pango for WeasyPrint's PDF bulletins, the PostgreSQL server binaries, gettext, and
 # mosquitto (the MQTT tests and bench/ingest.py start a throwaway broker on loopback).
 system-deps:
-	bash scripts/system_deps.sh gettext chromium pdf postgres mosquitto
+	bash scripts/system_deps.sh gettext chromium pdf postgres mosquitto redis nginx
 
 lint: venv
 	$(VENV)/bin/ruff check .

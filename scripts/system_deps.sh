@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, only those missing (apt-get update runs once, and
 # only if something is missing). Usage:
-#   scripts/system_deps.sh [make] [gettext] [chromium] [pdf] [postgres] [mosquitto]
+#   scripts/system_deps.sh [make] [gettext] [chromium] [pdf] [postgres] [mosquitto] [redis] [nginx]
 # (no argument: gettext chromium postgres mosquitto). Uses sudo when not run as root. mosquitto is
 # the MQTT broker the tests start on loopback (the package's own service is not needed).
 set -euo pipefail
@@ -29,6 +29,10 @@ for want in "${wants[@]}"; do
       ;;
     postgres) have_initdb || missing+=(postgresql) ;;
     mosquitto) command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto) ;;
+    # Redis for huey and the cache in production; the fault tests start one on loopback.
+    redis) command -v redis-server >/dev/null || missing+=(redis-server) ;;
+    # nginx in front of gunicorn; the deployment tests start deploy/nginx.conf on loopback.
+    nginx) [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light) ;;
     *) echo "system_deps.sh: unknown need '$want'" >&2; exit 2 ;;
   esac
 done
