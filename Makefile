@@ -2,6 +2,7 @@
 #   make demo          install everything, load demo data, serve on http://127.0.0.1:8000
 #   make test          lint, checks, then the whole test suite on SQLite and on PostgreSQL
 #   make test-sqlite / test-postgres / lint / clean
+#   make fuzz          the API fuzz at a large size; make bench / bench-postgres the benchmarks
 # Works with plain `make` (-j1); nothing here needs parallel make.
 
 SHELL := /bin/bash
@@ -22,10 +23,10 @@ TEST_ENV := ANLAN_ALLOW_INSECURE_KEY=1
 PYTEST := $(VENV)/bin/pytest
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps bench bench-postgres clean
+.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps fuzz audit bench bench-postgres clean
 
 help:
-	@sed -n '2,5p' Makefile | sed 's/^# //'
+	@sed -n '2,6p' Makefile | sed 's/^# //'
 
 # --- Python virtualenv: re-installed only when pyproject.toml is newer than the stamp. -------------
 venv: $(VENV_STAMP)
@@ -86,6 +87,19 @@ test-postgres: venv assets messages system-deps
 	$(TEST_ENV) bash scripts/with_postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
 test: venv assets messages system-deps lint check test-sqlite test-postgres
+
+# The API fuzz (tests/test_api_fuzz.py) at a large size: FUZZ_EXAMPLES generated requests per
+# operation, every operation under every persona, on SQLite then PostgreSQL. `make test` runs it
+# bounded (15 per operation, one persona each).
+FUZZ_EXAMPLES ?= 100
+fuzz: venv assets messages system-deps
+	env -u DATABASE_URL $(TEST_ENV) ANLAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ANLAN_FUZZ_ALL_PERSONAS=1 $(PYTEST) tests/test_api_fuzz.py $(PYTEST_ARGS)
+	$(TEST_ENV) ANLAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ANLAN_FUZZ_ALL_PERSONAS=1 bash scripts/with_postgres.sh $(PYTEST) tests/test_api_fuzz.py $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed Python packages (pip-audit); .ci/run calls it. Where no
+# vulnerability service is reachable it says so and passes, unless ANLAN_AUDIT_REQUIRED=1.
+audit: venv
+	$(PY) scripts/audit_dependencies.py
 
 # Benchmarks print their figures and a ratio against a baseline measured in the same run.
 # bench/README.md records the figures measured on this machine.

@@ -98,8 +98,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "anlan.core.middleware.ApiErrorsAsJsonMiddleware",
     "anlan.core.middleware.RejectNulCharactersMiddleware",
     "anlan.core.middleware.RejectHugeIntegersMiddleware",
+    "anlan.core.middleware.RejectOutOfRangeDatesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anlan.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,9 +178,21 @@ AXES_LOCKOUT_CALLABLE = "anlan.core.views.locked_out"
 LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password policy: long enough, several kinds of characters (GB/T 22239-2019 asks for complex
+# credentials without fixing a formula, hence settings), not like the user's own name, not a
+# common password, not only digits. Sign-in failures are throttled by django-axes (above).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("ANLAN_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {
+        "NAME": "anlan.core.passwords.CharacterKindsValidator",
+        "OPTIONS": {"min_kinds": env_int("ANLAN_PASSWORD_MIN_CLASSES", 3)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Language and time: Chinese UI by default, English available; store UTC, show Asia/Shanghai.
@@ -215,6 +229,31 @@ SECURE_COOKIES = env_bool(
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts one working shift, then the officer signs in again (ANLAN_SESSION_HOURS).
+SESSION_COOKIE_AGE = env_int("ANLAN_SESSION_HOURS", 8) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Pages need no script access to the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+# Behind nginx, TLS ends at the proxy: it says so in X-Forwarded-Proto (deploy/nginx). With TLS
+# (ANLAN_HTTPS, on by default in production), plain-HTTP requests are redirected and browsers
+# are told to use HTTPS only (HSTS, ANLAN_HSTS_SECONDS). An intranet served over plain HTTP sets
+# ANLAN_HTTPS=false and ANLAN_SECURE_COOKIES=false (`check --deploy` then warns, as it should).
+ANLAN_HTTPS = env_bool("ANLAN_HTTPS", SECURE_COOKIES)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = ANLAN_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("ANLAN_HSTS_SECONDS", 31_536_000) if ANLAN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANLAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("ANLAN_HSTS_PRELOAD", False)
+# Decided, not forgotten: HSTS covers the platform's own host only, since a bureau's domain often
+# has other sites not all on HTTPS; browsers' preload list is for public internet domains, and an
+# intranet host cannot be on it. `check --deploy` warns about both; those two warnings are
+# silenced while their settings are off (docs/operations.md, "Security settings").
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

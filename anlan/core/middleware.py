@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.conf import settings
@@ -112,3 +113,122 @@ class RejectHugeIntegersMiddleware:
             if any(cls._too_large(value) for value in values):
                 return ("query", name)
         return None
+
+
+# Dates Anlan accepts from a request: wide enough for a rescue member born in the 1930s or a
+# plan reviewed in 2150, narrow enough that adding a day or moving to UTC never leaves the range
+# Python and the databases can represent (year 1 to 9999).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+_ISO_DAY = re.compile(r"^\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})")
+JSON_SCAN_LIMIT = 256 * 1024
+_JSON_DAY = re.compile(rb'"([+-]?\d{4,})-\d{1,2}-\d{1,2}')
+
+
+class RejectOutOfRangeDatesMiddleware:
+    """Refuse a date before 1900 or after 2199 in a query parameter, a form field or a JSON
+    body, naming the field: such a date is a typing error, and the day after 9999-12-31 (or
+    0001-01-01 moved to UTC) cannot be computed, so a filter or a deadline with one would fail
+    deep inside a view or a nightly job."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._find(request)
+        if where is None:
+            return self.get_response(request)
+        message = translation.gettext(
+            "%(where)s: the date must be between %(earliest)s-01-01 and %(latest)s-12-31."
+        ) % {"where": where[-1], "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
+        if request.path.startswith("/api/"):
+            body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
+            return JsonResponse(body, status=422)
+        return HttpResponseBadRequest(message)
+
+    @staticmethod
+    def _out_of_range(value) -> bool:
+        if not isinstance(value, str):
+            return False
+        match = _ISO_DAY.match(value)
+        return bool(match) and not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR
+
+    @classmethod
+    def _find(cls, request) -> tuple[str, ...] | None:
+        for name, values in request.GET.lists():
+            if any(cls._out_of_range(value) for value in values):
+                return ("query", name)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type == "application/x-www-form-urlencoded":
+            for name, values in request.POST.lists():
+                if any(cls._out_of_range(value) for value in values):
+                    return ("form", name)
+        elif request.content_type == "application/json":
+            if int(request.headers.get("Content-Length") or 0) > JSON_SCAN_LIMIT:
+                return None  # a reading batch: ingestion checks its own timestamps
+            body = request.body
+            # A cheap scan of the raw bytes first; the JSON is parsed only to name the field.
+            if not any(
+                not EARLIEST_YEAR <= int(year) <= LATEST_YEAR for year in _JSON_DAY.findall(body)
+            ):
+                return None
+            try:
+                return ("body", *cls._json_path(json.loads(body)))
+            except ValueError:
+                return None  # not JSON at all: the view answers that
+        return None
+
+    @classmethod
+    def _json_path(cls, value, path=()) -> tuple[str, ...]:
+        if isinstance(value, dict):
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            return path if cls._out_of_range(value) else ()
+        for key, item in items:
+            found = cls._json_path(item, (*path, str(key)))
+            if found:
+                return found
+        return ()
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/, answer Django's own error pages (no such route, method not allowed, a
+    request too large…) as JSON ``{"detail": …}`` like every other API error, so a client
+    always gets a machine-readable reason instead of an HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and 400 <= response.status_code < 600
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not getattr(response, "streaming", False)
+        ):
+            detail = self._detail(response)
+            replacement = JsonResponse({"detail": detail}, status=response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if response.has_header(header):
+                    replacement[header] = response[header]
+            return replacement
+        return response
+
+    @staticmethod
+    def _detail(response) -> str:
+        status = response.status_code
+        if status == 404:
+            return translation.gettext("Not found.")
+        if status == 405:
+            return translation.gettext("Method not allowed; this address accepts: %(allowed)s.") % {
+                "allowed": response.get("Allow", "") or "-"
+            }
+        text = response.content.decode("utf-8", "replace").strip()
+        if text and "<" not in text[:200]:
+            return text[:500]  # a plain-text reason (a 400 from a middleware above)
+        return translation.gettext("The request was refused (HTTP %(status)s).") % {
+            "status": status
+        }
