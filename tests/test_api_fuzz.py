@@ -62,14 +62,20 @@ def personas_for(case, tokens) -> list[str]:
 
 
 def assert_refusal_says_why(response, where):
-    """A 4xx answer is JSON with a `detail`: a sentence, or a list of problems each naming the
-    field (`loc`) and the reason (`msg`)."""
+    """A 4xx answer is JSON with a reason: a `detail` sentence, or a list of problems each naming
+    the field (`loc`) and the reason (`msg`); an import's verdict (CAP warnings, readings) may
+    instead list its `errors`, each with its field and message."""
     content_type = next(
         (values[0] for name, values in response.headers.items() if name.lower() == "content-type"),
         "",
     )
     assert content_type.startswith("application/json"), where
-    detail = response.json().get("detail")
+    body = response.json()
+    if "detail" not in body and body.get("errors"):
+        for problem in body["errors"]:
+            assert problem.get("field") and problem.get("message"), (where, problem)
+        return
+    detail = body.get("detail")
     assert detail, where
     if isinstance(detail, list):
         for problem in detail:
