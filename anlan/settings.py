@@ -272,8 +272,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_database_outage": {"()": "anlan.core.faults.QuietDatabaseOutage"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANLAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A request that met a database outage is logged in one line by anlan.faults.
+        "django.request": {"filters": ["quiet_database_outage"]},
+    },
 }
 
 ANLAN_PAGE_SIZE = env_int("ANLAN_PAGE_SIZE", 25)

@@ -29,7 +29,33 @@ def database_unavailable_message() -> str:
 
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, DATABASE_ERRORS)
+    """The error, or one it was raised while handling (e.g. a TransactionManagementError after
+    the connection broke inside an atomic block), is the database being unreachable."""
+    for _depth in range(5):
+        if exc is None:
+            return False
+        if isinstance(exc, DATABASE_ERRORS) or _lost_while_serializing(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _lost_while_serializing(exc: BaseException) -> bool:
+    """An API answer's schema read a lazy relation and the database was gone: pydantic reports
+    that as a validation error of type get_attribute_error naming the database error (it keeps
+    only its text)."""
+    try:
+        from pydantic_core import ValidationError
+    except ImportError:  # pragma: no cover
+        return False
+    if not isinstance(exc, ValidationError):
+        return False
+    names = tuple(f"{cls.__name__}:" for cls in DATABASE_ERRORS)
+    return any(
+        error.get("type") == "get_attribute_error"
+        and str((error.get("ctx") or {}).get("error", "")).startswith(names)
+        for error in exc.errors()
+    )
 
 
 def database_unavailable(request, exc: BaseException | None = None) -> HttpResponse:
@@ -59,3 +85,12 @@ def server_error(request, *args, **kwargs):
     if is_database_unavailable(exc):
         return database_unavailable(request, exc)
     return defaults.server_error(request, *args, **kwargs)
+
+
+class QuietDatabaseOutage(logging.Filter):
+    """For the "django.request" logger: drop the traceback Django logs for each request that
+    met a database outage — ``database_unavailable`` has already logged one line for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (getattr(record, "status_code", None) == 503 and is_database_unavailable(exc))

@@ -42,7 +42,7 @@ def is_storage_full(exc: BaseException) -> bool:
 
 class _Written(threading.local):
     def __init__(self):
-        self.files: list[tuple[FileSystemStorage, str, object]] = []
+        self.files: list[tuple[str, object]] = []  # (absolute path, marker)
 
 
 _written = _Written()
@@ -101,9 +101,8 @@ class SafeFileSystemStorage(FileSystemStorage):
                 os.unlink(temporary)
             except FileNotFoundError:
                 pass
-        name = os.path.relpath(full_path, self.location).replace("\\", "/")
-        self._note(name)
-        return name
+        self._note(full_path)
+        return os.path.relpath(full_path, self.location).replace("\\", "/")
 
     def _translate(self, exc: OSError, name: str) -> OSError:
         if is_storage_full(exc):
@@ -111,10 +110,11 @@ class SafeFileSystemStorage(FileSystemStorage):
             return StorageFull(exc.errno, os.strerror(exc.errno), name)
         return exc
 
-    def _note(self, name: str) -> None:
+    def _note(self, full_path: str) -> None:
+        # The absolute path: the storage's location may change (tests change MEDIA_ROOT).
         if not connection.in_atomic_block:
             return
-        entry = (self, name, object())
+        entry = (full_path, object())
         _written.files.append(entry)
         transaction.on_commit(_Committed(entry))
 
@@ -134,12 +134,14 @@ def discard_uncommitted_files() -> int:
         if id(entry) in pending:
             continue
         _written.files.remove(entry)
-        storage, name, _marker = entry
+        path, _marker = entry
         try:
-            storage.delete(name)
+            os.unlink(path)
             removed += 1
+        except FileNotFoundError:
+            pass
         except OSError:
-            logger.warning("Could not delete the uncommitted file %s", name, exc_info=True)
+            logger.warning("Could not delete the uncommitted file %s", path, exc_info=True)
     return removed
 
 

@@ -89,7 +89,9 @@ def test_a_report_whose_photo_does_not_fit_is_refused_whole_with_storage_full_on
     assert files_in(small_disk) == []  # neither the partial big one nor the small one
 
     # What fits is still accepted.
-    response = regulator.post(reverse("hazards:report"), report(lingshi_mine, [("现场.jpg", jpeg())]))
+    response = regulator.post(
+        reverse("hazards:report"), report(lingshi_mine, [("现场.jpg", jpeg())])
+    )
     assert response.status_code == 302
     attachment = HazardAttachment.objects.get()
     assert files_in(small_disk) == [attachment.file.path]
