@@ -3,11 +3,12 @@ own database, a gunicorn serving Anlan, an ``anlan worker`` (huey consumer) and 
 
 The servers run as subprocesses with the production settings (``anlan.settings``), so they
 cannot use pytest-django's test database when it is in-memory SQLite: on SQLite they get a file
-migrated once per session and copied for each test; on PostgreSQL a database created from the
+copied from the (migrated) test database once per session and copied again for each test; on PostgreSQL a database created from the
 test database as a template, dropped afterwards."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -69,20 +70,19 @@ def _pg_params():
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory):
-    """A migrated SQLite file (migrating takes ~15 s, so once per session)."""
-    folder = tmp_path_factory.mktemp("faults-template")
-    path = folder / "template.sqlite3"
-    env = server_env(folder, f"sqlite:///{path}")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+def sqlite_template(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The migrated in-memory test database, copied to a file once per session (SQLite's backup
+    API; migrating a new file would take ~15 s)."""
+    from django.db import connection
+
+    path = tmp_path_factory.mktemp("faults-template") / "template.sqlite3"
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
     return path
 
 
@@ -92,6 +92,7 @@ class ServerDatabase:
     def __init__(self, tmp_path, template: Path | None):
         self.postgres = is_postgres()
         if self.postgres:
+            import psycopg
             from django.conf import settings
             from django.db import connections
 
@@ -101,7 +102,18 @@ class ServerDatabase:
             self.url = urlsplit(base)._replace(path=f"/{self.name}").geturl()
             connections.close_all()  # a template must have no other session
             with self._admin() as admin:
-                admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{test_name}"')
+                try:
+                    admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{test_name}"')
+                except psycopg.errors.ObjectInUse:
+                    # A connection left by a thread of an earlier test (the threads are gone;
+                    # their connections wait for the garbage collector): end them.
+                    gc.collect()
+                    admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (test_name,),
+                    )
+                    admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{test_name}"')
         else:
             self.file = tmp_path / "server.sqlite3"
             shutil.copy(template, self.file)
