@@ -26,6 +26,7 @@ from django.db import connection, transaction
 logger = logging.getLogger("anlan.storage")
 
 FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
 
 # The process's umask, read once (reading it means setting it, which is not thread-safe).
 _UMASK = os.umask(0o022)
@@ -76,7 +77,9 @@ class SafeFileSystemStorage(FileSystemStorage):
                 os.makedirs(directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-")
         except OSError as exc:
-            raise self._translate(exc, name) from exc
+            if is_storage_full(exc):
+                raise self._full(exc, name) from exc
+            raise
         try:
             with os.fdopen(handle, "wb") as out:
                 if hasattr(content, "temporary_file_path"):
@@ -94,8 +97,20 @@ class SafeFileSystemStorage(FileSystemStorage):
                 except FileExistsError:
                     name = self.get_available_name(name)
                     full_path = self.path(name)
+                except OSError as exc:
+                    # A filesystem without hard links: rename, after checking the name is free.
+                    if exc.errno not in NO_LINKS:
+                        raise
+                    if os.path.exists(full_path):
+                        name = self.get_available_name(name)
+                        full_path = self.path(name)
+                        continue
+                    os.rename(temporary, full_path)
+                    break
         except OSError as exc:
-            raise self._translate(exc, name) from exc
+            if is_storage_full(exc):
+                raise self._full(exc, name) from exc
+            raise
         finally:
             try:
                 os.unlink(temporary)
@@ -104,11 +119,9 @@ class SafeFileSystemStorage(FileSystemStorage):
         self._note(full_path)
         return os.path.relpath(full_path, self.location).replace("\\", "/")
 
-    def _translate(self, exc: OSError, name: str) -> OSError:
-        if is_storage_full(exc):
-            logger.error("Storage full: could not save %s under %s (%s)", name, self.location, exc)
-            return StorageFull(exc.errno, os.strerror(exc.errno), name)
-        return exc
+    def _full(self, exc: OSError, name: str) -> StorageFull:
+        logger.error("Storage full: could not save %s under %s (%s)", name, self.location, exc)
+        return StorageFull(exc.errno, os.strerror(exc.errno), name)
 
     def _note(self, full_path: str) -> None:
         # The absolute path: the storage's location may change (tests change MEDIA_ROOT).
