@@ -7,13 +7,16 @@ Errors: 422 with ``detail: [{loc, msg, type}]`` naming the field; 404 outside th
 
 from __future__ import annotations
 
+import pydantic_core
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from anlan.core.faults import database_unavailable, is_database_unavailable
 from anlan.core.models import ApiToken, hash_token
 
 
@@ -62,6 +65,22 @@ def on_permission_denied(request, exc):
     return api.create_response(
         request, {"detail": str(exc) or _("You may not make this change.")}, status=403
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    """503 "try again": the database could not be reached (anlan.core.faults)."""
+    return database_unavailable(request, exc)
+
+
+@api.exception_handler(pydantic_core.ValidationError)
+def on_answer_not_built(request, exc):
+    """An answer whose schema could not be filled: 503 when the database went away while it was
+    read (anlan.core.faults), otherwise the bug it is (Django's 500)."""
+    if is_database_unavailable(exc):
+        return database_unavailable(request, exc)
+    raise exc
 
 
 @api.exception_handler(Http404)

@@ -49,6 +49,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -99,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "anlan.core.middleware.ApiErrorsAsJsonMiddleware",
+    "anlan.core.storage.DiscardUncommittedFilesMiddleware",
     "anlan.core.middleware.RejectNulCharactersMiddleware",
     "anlan.core.middleware.RejectHugeIntegersMiddleware",
     "anlan.core.middleware.RejectOutOfRangeDatesMiddleware",
@@ -145,6 +156,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL),
         conn_max_age=env_int("ANLAN_DB_CONN_MAX_AGE", 0),
+        # A persistent connection is checked before a request reuses it, so one that died with a
+        # database restart is replaced instead of failing the request (docs/operations.md).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -208,6 +222,12 @@ STATIC_ROOT = Path(os.environ.get("ANLAN_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("ANLAN_MEDIA_ROOT", VAR_DIR / "media"))
+# Files are written whole or not at all; a full disk is a clear error on the upload's field and
+# files of a submission that was not saved are deleted (anlan/core/storage.py).
+STORAGES = {
+    "default": {"BACKEND": "anlan.core.storage.SafeFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 
 # Uploads (Excel ledgers) are size-limited; larger files are refused with a clear message.
@@ -291,8 +311,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_database_outage": {"()": "anlan.core.faults.QuietDatabaseOutage"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANLAN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A request that met a database outage is logged in one line by anlan.faults.
+        "django.request": {"filters": ["quiet_database_outage"]},
+    },
 }
 
 ANLAN_PAGE_SIZE = env_int("ANLAN_PAGE_SIZE", 25)
@@ -338,10 +363,20 @@ if not ANLAN_IDENTITY_KEYS and not DEBUG and not env_bool("ANLAN_ALLOW_INSECURE_
 # Background jobs (huey): SQLite storage under var/ by default, Redis when ANLAN_REDIS_URL is set
 # (needs the `redis` package). `anlan worker` runs the consumer. Periodic jobs run at local time
 # (TIME_ZONE), hence utc=False. ANLAN_HUEY_IMMEDIATE runs tasks inline (tests, debugging).
+# The huey classes are huey's own with two additions (anlan/core/queue.py): a message the
+# queue refuses (Redis down) is kept in the database and handed over when it is back, and a job
+# whose worker died is run again once its lease (ANLAN_JOB_LEASE_SECONDS) has run out; every
+# worker does both every ANLAN_JOB_KEEPER_SECONDS. Redis calls time out after
+# ANLAN_REDIS_TIMEOUT seconds.
 ANLAN_REDIS_URL = env_str("ANLAN_REDIS_URL")
+ANLAN_REDIS_TIMEOUT = env_float("ANLAN_REDIS_TIMEOUT", 3.0)
+ANLAN_JOB_LEASE_SECONDS = env_int("ANLAN_JOB_LEASE_SECONDS", 120)
+ANLAN_JOB_KEEPER_SECONDS = env_float("ANLAN_JOB_KEEPER_SECONDS", 15.0)
 HUEY = {
     "name": "anlan",
-    "huey_class": "huey.RedisHuey" if ANLAN_REDIS_URL else "huey.SqliteHuey",
+    "huey_class": "anlan.core.queue.RedisHuey"
+    if ANLAN_REDIS_URL
+    else "anlan.core.queue.SqliteHuey",
     "connection": (
         {"url": ANLAN_REDIS_URL}
         if ANLAN_REDIS_URL
@@ -361,6 +396,8 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder of the files.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -395,11 +432,17 @@ ANLAN_DEADLINE_JOB_HOUR = env_int("ANLAN_DEADLINE_JOB_HOUR", 8)
 
 # Cache (used by the public forms' rate limits): Redis when configured, so that every web
 # process counts the same; otherwise files under var/, shared by the processes of one machine.
+# A Redis outage turns cache calls into misses (anlan/core/cache.py) and the rate limits fail
+# open, with a warning in the log: the site keeps serving.
 if ANLAN_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "anlan.core.cache.ResilientRedisCache",
             "LOCATION": ANLAN_REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": ANLAN_REDIS_TIMEOUT,
+                "socket_timeout": ANLAN_REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -409,6 +452,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+
+RATELIMIT_FAIL_OPEN = True
 
 
 def env_numbers(name: str, default: str) -> tuple[float, ...]:
@@ -595,16 +641,6 @@ ANLAN_MQTT_GATEWAY_CACHE_SECONDS = env_int("ANLAN_MQTT_GATEWAY_CACHE_SECONDS", 5
 
 # Rescue forces (issue #6, REFERENCE §8). None of these is a confirmed national number unless
 # said so; all are local settings.
-def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
-
-
 def env_post_rules(name: str, default: str) -> dict[str, tuple[int, float]]:
     """``brigade_commander=55/5,…`` → {"brigade_commander": (55, 5.0), …}: the highest age and
     the fewest years of qualifying experience for each post."""

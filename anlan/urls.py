@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from anlan.api import api
 
+handler500 = "anlan.core.faults.server_error"
+
 urlpatterns = [
     path("", include("anlan.reports.urls")),
     path("", include("anlan.core.urls")),

@@ -3,7 +3,8 @@
 #   scripts/with_postgres.sh .venv/bin/pytest
 # The cluster lives in a fresh `mktemp -d` folder, listens only on a Unix socket in that folder
 # (no TCP), and is stopped and deleted when the command ends, fails or is interrupted. The command
-# sees DATABASE_URL=postgres://ROLE@%2Fsocket%2Fdir:PORT/anlan (and PGHOST/PGPORT/PGUSER for psql);
+# sees DATABASE_URL=postgres://ROLE@%2Fsocket%2Fdir:PORT/anlan (and PGHOST/PGPORT/PGUSER for psql,
+# PGDATA for pg_ctl);
 # ROLE is a superuser, so pytest-django can create test_anlan itself.
 # As root, initdb and postgres run as the system user anlan-test (created if missing).
 set -euo pipefail
@@ -90,7 +91,8 @@ done
 db=anlan
 "$bindir/createdb" -h "$tmp" -p "$port" -U "$pg_user" "$db"
 
-export PGHOST=$tmp PGPORT=$port PGUSER=$pg_user PGDATABASE=$db
+# PGDATA lets a test restart this cluster (tests/faults/test_postgres_restart.py: pg_ctl as $pg_user).
+export PGHOST=$tmp PGPORT=$port PGUSER=$pg_user PGDATABASE=$db PGDATA=$data
 export DATABASE_URL="postgres://${pg_user}@${tmp//\//%2F}:${port}/${db}"
 echo "with_postgres.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on $tmp (port $port)"
 

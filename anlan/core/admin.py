@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Delivery, Notification, Region, User
+from .models import ApiToken, Delivery, JobMessage, Notification, Region, User
 
 
 @admin.register(Region)
@@ -57,6 +57,25 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(JobMessage)
+class JobMessageAdmin(admin.ModelAdmin):
+    """Background jobs the queue could not be trusted with (anlan.core.queue): *waiting* for
+    the queue (Redis was down) or *running* in a worker (re-queued if that worker dies). An
+    empty list is the normal state. Read-only: the workers manage these rows."""
+
+    list_display = ["created_at", "name", "state", "worker", "lease_until", "attempts"]
+    list_filter = ["state"]
+    search_fields = ["name", "worker"]
+    readonly_fields = ["key", "name", "state", "worker", "lease_until", "attempts", "created_at"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Delivery)

@@ -428,3 +428,32 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.target}: {self.get_status_display()}"
+
+
+class JobMessage(models.Model):
+    """A background job the queue could not be trusted with (``anlan.core.queue``): either
+    *waiting* — the queue (Redis) was down when it was enqueued, so it is kept here until a
+    worker can hand it over — or *running* — a worker has taken it and not finished it; if that
+    worker dies (killed, out of memory, power cut) the row outlives its lease and the job is
+    queued again. ``data`` is huey's serialized message, exactly as the queue would hold it."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the queue")
+        RUNNING = "running", _("Running")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    name = models.CharField(_("job"), max_length=200)
+    data = models.BinaryField(_("message"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("times started"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["state", "lease_until"], name="core_job_state_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"

@@ -3,9 +3,12 @@ a failure raises, so huey retries it ANLAN_DELIVERY_RETRIES times, ANLAN_DELIVER
 seconds apart, and the last failure is recorded on the ``Delivery`` row."""
 
 from django.conf import settings
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import HUEY, db_task
 
-from . import notify
+from . import notify, queue
+
+# Every worker records the jobs it runs and hands over the ones the queue refused (core.queue).
+queue.install(HUEY)
 
 RETRY = {
     "retries": settings.ANLAN_DELIVERY_RETRIES,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 IMAGE_OR_PDF = {
@@ -26,6 +27,7 @@ class CheckedUpload:
     content_type: str
     extension: str
     sha256: str
+    field: str = "file"
 
     @property
     def size(self) -> int:
@@ -62,9 +64,36 @@ def check_upload(
         content_type=content_type,
         extension=allowed[content_type],
         sha256=hashlib.sha256(content).hexdigest(),
+        field=field,
     )
 
 
 def check_uploaded_files(files, field: str) -> list[CheckedUpload]:
     """Check Django UploadedFile objects (from a form or the API) by content."""
     return [check_upload(f.read(), f.name or "upload", field=field) for f in files]
+
+
+def storage_full_error(name: str, field: str = "file") -> ValidationError:
+    return ValidationError(
+        {
+            field: _(
+                "Storage is full: %(name)s could not be saved, and nothing of this submission "
+                "was kept. Please tell the system administrator and try again later."
+            )
+            % {"name": name}
+        }
+    )
+
+
+def keep_file(field_file, upload: CheckedUpload, name: str | None = None, **kwargs) -> None:
+    """Store a checked upload in a FileField (``field_file.save``); a full disk becomes a
+    ValidationError on the upload's field that names the file (nothing partial is left: see
+    ``core.storage``)."""
+    from .storage import is_storage_full
+
+    try:
+        field_file.save(name or upload.name, ContentFile(upload.content), **kwargs)
+    except OSError as exc:
+        if is_storage_full(exc):
+            raise storage_full_error(upload.name, upload.field) from exc
+        raise

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -11,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from anlan.core.models import Located, user_ref
 from anlan.core.scoping import filter_by_scope
-from anlan.core.uploads import CheckedUpload
+from anlan.core.uploads import CheckedUpload, keep_file
 
 from .choices import (
     DEADLINE_STATUSES,
@@ -248,7 +247,7 @@ class StoredFile(models.Model):
         """Fill in the metadata and store the content (the row is saved by the caller)."""
         self.original_name, self.content_type = upload.name, upload.content_type
         self.extension, self.size, self.sha256 = upload.extension, upload.size, upload.sha256
-        self.file.save(upload.name, ContentFile(upload.content), save=False)
+        keep_file(self.file, upload, save=False)
 
     def as_upload(self) -> CheckedUpload:
         """The stored file again as a checked upload (to copy it elsewhere)."""

@@ -19,13 +19,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES, UserRole
-from anlan.core.uploads import CheckedUpload
+from anlan.core.uploads import CheckedUpload, keep_file
 from anlan.hazards import services as hazard_services
 from anlan.hazards.choices import HazardChannel
 from anlan.registry.choices import EnterpriseIndustry, EnterpriseStatus
@@ -278,7 +277,7 @@ def answer(
     if photo is not None:
         row.photo_sha256, row.photo_extension = photo.sha256, photo.extension
         row.photo_content_type = photo.content_type
-        row.photo.save(photo.name, ContentFile(photo.content), save=False)
+        keep_file(row.photo, photo, save=False)
     row.save()
     return row
 

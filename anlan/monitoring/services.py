@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core.choices import ENTERPRISE_ROLES, REGION_ROLES
 from anlan.core.scoping import scope_of
+from anlan.core.uploads import keep_file
 
 from . import notices
 from .choices import ESCALATION_ORDER, DisposalCause
@@ -138,7 +138,7 @@ def dispose(*, alarm: Alarm, user, cause: str, measures: str, attachment=None, a
     alarm.refresh_from_db()
     if attachment is not None:  # a core.uploads.CheckedUpload (checked by content)
         name = f"{attachment.sha256[:16]}.{attachment.extension}"
-        alarm.attachment.save(name, ContentFile(attachment.content), save=True)
+        keep_file(alarm.attachment, attachment, name, save=True)
     return alarm
 
 

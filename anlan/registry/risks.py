@@ -13,7 +13,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone, translation
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from anlan.core.models import within_region_code
 from anlan.core.permissions import can_edit_enterprise, require
-from anlan.core.uploads import CheckedUpload
+from anlan.core.uploads import CheckedUpload, keep_file
 
 from . import grading
 from .choices import (
@@ -322,7 +321,7 @@ def record_check(
         check.photo_type = photo.content_type
         check.photo_ext = photo.extension
         check.photo_sha256 = photo.sha256
-        check.photo.save(photo.name, ContentFile(photo.content), save=False)
+        keep_file(check.photo, photo, save=False)
     check.save()
     if result == CheckResult.FAIL:
         hazard = report_hazard(
