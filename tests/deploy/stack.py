@@ -264,9 +264,12 @@ def redis_server(folder: Path):
 
 
 @contextmanager
-def production_stack(*, workers: int = 3, with_redis: bool = True, prepare=None):
+def production_stack(
+    *, workers: int | None = 3, with_redis: bool = True, prepare=None, extra_env=None
+):
     """Start the whole stack; yields a ``Stack`` whose ``url`` is nginx's HTTPS address.
-    ``prepare(stack)`` runs after the migrations, before gunicorn starts."""
+    ``prepare(stack)`` runs after the migrations, before gunicorn starts; ``workers=None``
+    leaves the number to deploy/gunicorn.conf.py (2 × cores + 1); ``extra_env`` adds settings."""
     with ExitStack() as stack:
         # Short: Unix socket paths are limited to about 100 bytes.
         folder = Path(tempfile.mkdtemp(prefix="anlan-stack-", dir="/tmp"))
@@ -275,6 +278,7 @@ def production_stack(*, workers: int = 3, with_redis: bool = True, prepare=None)
         database_url = stack.enter_context(database(folder))
         redis_url = stack.enter_context(redis_server(folder)) if with_redis else None
         run = Stack(folder=folder, env=app_environment(folder, database_url, redis_url))
+        run.env.update(extra_env or {})
         run.manage("migrate", "--verbosity", "0")
         run.manage("collectstatic", "--noinput", "--verbosity", "0")
         if prepare is not None:
@@ -285,9 +289,10 @@ def production_stack(*, workers: int = 3, with_redis: bool = True, prepare=None)
         env = {
             **run.env,
             "ANLAN_GUNICORN_BIND": f"unix:{sock}",
-            "ANLAN_GUNICORN_WORKERS": str(workers),
             "ANLAN_GUNICORN_ACCESS_LOG": "",
         }
+        if workers is not None:
+            env["ANLAN_GUNICORN_WORKERS"] = str(workers)
         with open(gunicorn_log, "wb") as log:
             run.gunicorn = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")],
