@@ -293,9 +293,9 @@ ANLAN_TIPOFF_TRACK_RATE = os.environ.get("ANLAN_TIPOFF_TRACK_RATE", "30/h")
 ANLAN_TIPOFF_MIN_SECONDS = env_int("ANLAN_TIPOFF_MIN_SECONDS", 3)
 # Behind a reverse proxy, the client address comes from X-Forwarded-For (set to 1 only then).
 ANLAN_TRUST_X_FORWARDED_FOR = env_bool("ANLAN_TRUST_X_FORWARDED_FOR", False)
-if ANLAN_TRUST_X_FORWARDED_FOR:
-    # Sign-in lockouts count per client address too, not per proxy.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Sign-in lockouts count per client address the same way (X-Forwarded-For when trusted), not
+# per proxy: behind nginx on a Unix socket REMOTE_ADDR names no client at all.
+AXES_CLIENT_IP_CALLABLE = "anlan.portal.guard.client_address"
 # Keys (Fernet, comma-separated, newest first) that encrypt reporters' identities at rest. Without
 # them a key is derived from the secret key, which production refuses (as for the secret key).
 ANLAN_IDENTITY_KEYS = [k.strip() for k in env_str("ANLAN_IDENTITY_KEYS").split(",") if k.strip()]

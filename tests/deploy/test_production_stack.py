@@ -4,9 +4,12 @@ deploy/nginx/anlan.conf over TLS in front of it, Redis for the cache, on the tes
 engine (a SQLite file, or a database of its own in the PostgreSQL cluster of DATABASE_URL).
 Everything is checked as a browser, an API client or a gateway would see it through nginx."""
 
+import http.client
 import multiprocessing
 import re
 import runpy
+import ssl
+import urllib.parse
 
 import pytest
 import requests
@@ -191,3 +194,41 @@ def test_gunicorn_config_defaults_to_a_unix_socket_and_two_workers_per_core_plus
     config = runpy.run_path(str(production.DEPLOY / "gunicorn.conf.py"))
     assert (config["worker_class"], config["threads"]) == ("gthread", 4)
     assert config["bind"] == ["10.0.0.5:8000", "unix:/tmp/a.sock"]
+
+
+def sign_in_from(site, address: str, password: str) -> int:
+    """Sign in as admin from the client address ``address`` (a loopback alias); the status."""
+    context = ssl.create_default_context(cafile=str(site.cert))
+
+    def request(method, body=b"", headers=None):
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", site.https_port, context=context, source_address=(address, 0)
+        )
+        connection.request(method, "/accounts/login/", body=body, headers=headers or {})
+        answer = connection.getresponse()
+        return answer, answer.read().decode()
+
+    page, html = request("GET")
+    cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    form = {"csrfmiddlewaretoken": token, "username": "admin", "password": password}
+    answer, _ = request(
+        "POST",
+        urllib.parse.urlencode(form).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+            "Origin": site.url,
+            "Referer": f"{site.url}/accounts/login/",
+        },
+    )
+    return answer.status
+
+
+def test_wrong_passwords_lock_out_the_client_that_sent_them_not_everyone_behind_nginx(site):
+    for _ in range(4):
+        assert sign_in_from(site, "127.0.0.2", "wrong password") == 200  # the form again
+    assert sign_in_from(site, "127.0.0.2", "wrong password") == 429  # the fifth: locked out
+    assert sign_in_from(site, "127.0.0.2", "deploy-check-Password-1") == 429
+    # nginx passes each client's own address: another client is not locked out.
+    assert sign_in_from(site, "127.0.0.3", "deploy-check-Password-1") == 302
