@@ -81,7 +81,15 @@ def test_each_enterprise_is_stored_by_exactly_one_of_two_partitioned_consumers(
         for code, (token, _) in tokens.items():
             sender.publish(code, {"token": token, "batch": code, "readings": [["LT-101", t, 4.0]]})
         sender.publish("gw-nobody", {"token": "gw_x", "batch": "nobody", "readings": []})
-        assert sender.wait_for_batches({*tokens, "nobody"}) == set()
+        for code in tokens:  # a stored answer for each (perhaps after a transient error)
+            with sender.changed:
+                assert sender.changed.wait_for(
+                    lambda code=code: any(
+                        r.get("batch") == code and "accepted" in r for _, r in sender.replies
+                    ),
+                    WAIT,
+                ), sender.replies
+        assert sender.wait_for_batches({"nobody"}) == set()
         time.sleep(0.5)  # any second (duplicate) answer would have arrived by now
     finally:
         sender.close()
@@ -89,12 +97,27 @@ def test_each_enterprise_is_stored_by_exactly_one_of_two_partitioned_consumers(
         for thread in threads:
             thread.join(WAIT)
 
-    # Every batch answered once, stored once, by the partition of its enterprise.
-    answers = [reply["batch"] for _, reply in sender.replies]
-    assert sorted(answers) == sorted([*tokens, "nobody"])
+    # Every batch stored and answered once, by the partition of its enterprise. On SQLite the two
+    # consumers may meet "database is locked": that batch is answered with the transient error,
+    # not acknowledged, delivered again and then stored (the consumer's documented behaviour).
+    stored_answers = sorted(reply["batch"] for _, reply in sender.replies if "accepted" in reply)
+    assert stored_answers == sorted(tokens)
+    refusals = [reply for _, reply in sender.replies if "accepted" not in reply]
+    assert (
+        refusals.count({"batch": "nobody", "error": "No active gateway with code 'gw-nobody'."})
+        == 1
+    )
+    assert all(
+        reply["batch"] == "nobody" or reply["error"].startswith("The database is unavailable")
+        for reply in refusals
+    ), refusals
     for code, (_, enterprise_id) in tokens.items():
         assert code in stored[mqtt.partition_of(enterprise_id, 2)]
         assert code not in stored[3 - mqtt.partition_of(enterprise_id, 2)]
     assert readings.count_readings() == len(tokens)
-    assert {reply["accepted"] for _, reply in sender.replies if "accepted" in reply} == {1}
+    assert {
+        (reply["accepted"], reply["duplicates"])
+        for _, reply in sender.replies
+        if "accepted" in reply
+    } == {(1, 0)}
     assert consumers[0].skipped + consumers[1].skipped == len(tokens) + 1
