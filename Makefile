@@ -2,7 +2,8 @@
 #   make demo          install everything, load demo data, serve on http://127.0.0.1:8000
 #   make test          lint, checks, then the whole test suite on SQLite and on PostgreSQL
 #   make test-sqlite / test-postgres / lint / clean
-#   make fuzz          the API fuzz at a large size; make bench / bench-postgres the benchmarks
+#   make fuzz / audit  the API fuzz at a large size; the dependency audit (pip-audit)
+#   make bench / bench-postgres / load   benchmarks; the locust load scenario (bench/README.md)
 # Works with plain `make` (-j1); nothing here needs parallel make.
 
 SHELL := /bin/bash
@@ -23,10 +24,10 @@ TEST_ENV := ANLAN_ALLOW_INSECURE_KEY=1
 PYTEST := $(VENV)/bin/pytest
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps fuzz audit bench bench-postgres clean
+.PHONY: help venv assets messages demo test test-sqlite test-postgres lint check system-deps fuzz audit bench bench-postgres load clean
 
 help:
-	@sed -n '2,6p' Makefile | sed 's/^# //'
+	@sed -n '2,7p' Makefile | sed 's/^# //'
 
 # --- Python virtualenv: re-installed only when pyproject.toml is newer than the stamp. -------------
 venv: $(VENV_STAMP)
@@ -127,6 +128,16 @@ bench-postgres: venv system-deps
 	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-postgres.jsonl bash scripts/with_postgres.sh bash -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(PY) bench/exports.py'
 	@echo
 	$(PY) bench/benchtable.py var/bench-postgres.jsonl
+
+# The load scenario: locust (the `load` extra) against the production stack of deploy/ — nginx,
+# gunicorn with its default workers, Redis — on a throwaway PostgreSQL with the demo data.
+load: venv assets messages
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[load]'
+	bash scripts/system_deps.sh postgres nginx redis
+	mkdir -p var && rm -f var/bench-load.jsonl
+	$(TEST_ENV) BENCH_RESULTS=$(CURDIR)/var/bench-load.jsonl bash scripts/with_postgres.sh $(PY) bench/load.py
+	@echo
+	$(PY) bench/benchtable.py var/bench-load.jsonl
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache .ruff_cache .hypothesis test-results

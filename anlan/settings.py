@@ -221,6 +221,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("ANLAN_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
+# Production behind nginx (deploy/nginx/anlan.conf): collectstatic also writes content-hashed
+# copies (app.3f2a9c81d0e4.js) and pages link to those, so browsers may keep them for a year.
+# Needs `collectstatic` before the server starts, hence off unless asked for.
+if env_bool("ANLAN_STATIC_MANIFEST", False):
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
 MEDIA_ROOT = Path(os.environ.get("ANLAN_MEDIA_ROOT", VAR_DIR / "media"))
 # Files are written whole or not at all; a full disk is a clear error on the upload's field and
 # files of a submission that was not saved are deleted (anlan/core/storage.py).
@@ -349,6 +357,9 @@ ANLAN_TIPOFF_TRACK_RATE = os.environ.get("ANLAN_TIPOFF_TRACK_RATE", "30/h")
 ANLAN_TIPOFF_MIN_SECONDS = env_int("ANLAN_TIPOFF_MIN_SECONDS", 3)
 # Behind a reverse proxy, the client address comes from X-Forwarded-For (set to 1 only then).
 ANLAN_TRUST_X_FORWARDED_FOR = env_bool("ANLAN_TRUST_X_FORWARDED_FOR", False)
+# Sign-in lockouts count per client address the same way (X-Forwarded-For when trusted), not
+# per proxy: behind nginx on a Unix socket REMOTE_ADDR names no client at all.
+AXES_CLIENT_IP_CALLABLE = "anlan.portal.guard.client_address"
 # Keys (Fernet, comma-separated, newest first) that encrypt reporters' identities at rest. Without
 # them a key is derived from the secret key, which production refuses (as for the secret key).
 ANLAN_IDENTITY_KEYS = [k.strip() for k in env_str("ANLAN_IDENTITY_KEYS").split(",") if k.strip()]

@@ -20,6 +20,14 @@ reconnects after a pause so that the broker delivers it again. Any other unexpec
 is logged, answered and acknowledged, and the consumer goes on with the next message. When
 the broker goes away the consumer reconnects with an exponential backoff.
 
+Partitions: with ``partition=(i, n)`` (``anlan monitor mqtt --partition i/n``) a consumer stores
+only the batches of gateways whose enterprise is in partition i of n (``partition_of``: the
+enterprise id modulo n, plus one); it acknowledges the others without a reply and without
+parsing them. Run n consumers with distinct client ids, one per partition, on one or several
+machines: each enterprise's batches are then stored by one consumer, in order, and the
+consumers never compete for the same sensors' state rows. A batch for an unknown gateway code
+is answered by the partition its code hashes to.
+
 The network loop runs in the caller's thread (``Consumer.run(stop)``), so the database work is
 done on that thread's own connection; ``run(stop)`` is the whole thing for a thread, and
 ``anlan monitor mqtt`` runs it in the foreground.
@@ -31,6 +39,7 @@ import json
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,6 +54,22 @@ log = logging.getLogger("anlan.monitoring.mqtt")
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError, InternalError)
 MAX_BATCH_ID = 200  # characters of a "batch" id echoed back
+
+
+def partition_of(enterprise_id: int, count: int) -> int:
+    """The partition (1..count) that stores the batches of this enterprise's gateways."""
+    return enterprise_id % count + 1
+
+
+def parse_partition(text: str) -> tuple[int, int]:
+    """``"2/4"`` → (2, 4); raises ValueError with the reason for anything else."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"a partition looks like 2/4 (the 2nd of 4), not {text!r}") from None
+    if count < 1 or not 1 <= index <= count:
+        raise ValueError(f"partition {text!r}: want 1 <= i <= n")
+    return index, count
 
 
 @dataclass
@@ -97,6 +122,7 @@ class Consumer:
         verbose: bool = False,
         report_seconds: float = 60.0,
         on_batch: Callable[[str, Outcome, float, float], None] | None = None,
+        partition: tuple[int, int] | None = None,
     ):
         self.host = host or settings.ANLAN_MQTT_HOST
         self.port = int(port or settings.ANLAN_MQTT_PORT)
@@ -115,6 +141,9 @@ class Consumer:
         self._delay = min_delay
         self._redeliver = False
         self._gateways: dict[tuple[str, str], tuple[Gateway, float]] = {}
+        self.partition = partition if partition and partition[1] > 1 else None
+        self._owners: dict[str, tuple[int, float]] = {}  # gateway code → (partition, until)
+        self.skipped = 0  # batches left to the other partitions
         self._pending_replies: list[mqtt.MQTTMessageInfo] = []
 
         self.client = mqtt.Client(
@@ -154,6 +183,28 @@ class Consumer:
         return code if code and "/" not in code else None
 
     # ------------------------------------------------------------ one message, no MQTT
+
+    def owns(self, code: str) -> bool:
+        """Whether this consumer's partition stores the batches of gateway ``code`` (always,
+        without partitions). Raises the database's error when the gateway cannot be looked up."""
+        if self.partition is None:
+            return True
+        index, count = self.partition
+        now = time.monotonic()
+        cached = self._owners.get(code)
+        if cached is None or cached[1] <= now:
+            enterprise_id = (
+                Gateway.objects.filter(code=code).values_list("enterprise_id", flat=True).first()
+            )
+            owner = (
+                partition_of(enterprise_id, count)
+                if enterprise_id is not None
+                else zlib.crc32(code.encode()) % count + 1
+            )
+            if len(self._owners) > 10_000:
+                self._owners.clear()
+            cached = self._owners[code] = (owner, now + settings.ANLAN_MQTT_GATEWAY_CACHE_SECONDS)
+        return cached[0] == index
 
     def _gateway(self, code: str, token: str) -> Gateway | str:
         """The active gateway with this code and token, or the reason it is refused."""
@@ -275,6 +326,20 @@ class Consumer:
         if code is None:
             client.ack(message.mid, message.qos)
             return
+        try:
+            mine = self.owns(code)
+        except TRANSIENT_DB_ERRORS as exc:
+            log.warning("database error looking up gateway %s (not acknowledged): %s", code, exc)
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail too
+                pass
+            self._redeliver = True
+            return
+        if not mine:
+            client.ack(message.mid, message.qos)  # another partition's consumer stores it
+            self.skipped += 1
+            return
         outcome = self.process(code, message.payload)
         done = time.monotonic()
         if outcome.ack:
@@ -340,9 +405,14 @@ class Consumer:
 
     def run(self, stop: threading.Event) -> None:
         """Consume until ``stop`` is set, reconnecting whenever the connection is lost."""
+        part = (
+            f", partition {self.partition[0]}/{self.partition[1]} of the enterprises"
+            if self.partition
+            else ""
+        )
         self.say(
             f"MQTT consumer: broker {self.host}:{self.port}, client id {self.client_id!r}, "
-            f"topic {self.subscription}, replies on {self.reply_topic('<code>')}."
+            f"topic {self.subscription}, replies on {self.reply_topic('<code>')}{part}."
         )
         self.client.connect_async(self.host, self.port, keepalive=self.keepalive)
         connected = False

@@ -72,6 +72,14 @@ def ensure_partitions(ts: np.ndarray) -> None:
             cursor.execute("SELECT to_regclass(%s)", [name])
             if cursor.fetchone()[0] is not None:
                 continue
+            # Several processes (gunicorn workers, partitioned MQTT consumers) may meet a new
+            # month at once, and concurrent CREATEs fail with "already exists" even with IF NOT
+            # EXISTS. One creates it under this lock (held until its transaction ends); the
+            # others wait, then find it.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is not None:
+                continue
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF monitoring_reading "
                 f"FOR VALUES FROM ({start}) TO ({end})"

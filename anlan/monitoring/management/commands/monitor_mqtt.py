@@ -1,5 +1,6 @@
 """``anlan monitor mqtt``: run the MQTT consumer in the foreground until Ctrl-C or SIGTERM."""
 
+import os
 import signal
 import threading
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             "--client-id", help=f"client id (default {settings.ANLAN_MQTT_CLIENT_ID})"
         )
         parser.add_argument(
+            "--partition",
+            help="i/n: store only the batches of enterprises in partition i of n (enterprise id "
+            "modulo n, plus one); run one consumer per partition, each with its own --client-id",
+        )
+        parser.add_argument(
             "--report-seconds",
             type=int,
             default=60,
@@ -41,6 +47,15 @@ class Command(BaseCommand):
     def handle(self, *args, host=None, port=None, client_id=None, report_seconds=60, **options):
         if report_seconds < 0:
             raise CommandError("--report-seconds must be 0 or more.")
+        partition = None
+        if options.get("partition"):
+            try:
+                partition = mqtt.parse_partition(options["partition"])
+            except ValueError as exc:
+                raise CommandError(f"--partition: {exc}") from None
+            if partition[1] > 1 and client_id is None and "ANLAN_MQTT_CLIENT_ID" not in os.environ:
+                # Each partition keeps its own persistent session on the broker.
+                client_id = f"{settings.ANLAN_MQTT_CLIENT_ID}-{partition[0]}-{partition[1]}"
         stop = threading.Event()
 
         def finish(signum, frame):
@@ -57,6 +72,7 @@ class Command(BaseCommand):
                 say=self.stdout.write,
                 verbose=options.get("verbosity", 1) >= 2,
                 report_seconds=report_seconds,
+                partition=partition,
             )
             self.stdout.write("Press Ctrl-C to stop.")
             consumer.run(stop)
