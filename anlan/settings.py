@@ -221,20 +221,19 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("ANLAN_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
-# Production behind nginx (deploy/nginx/anlan.conf): collectstatic also writes content-hashed
-# copies (app.3f2a9c81d0e4.js) and pages link to those, so browsers may keep them for a year.
-# Needs `collectstatic` before the server starts, hence off unless asked for.
-if env_bool("ANLAN_STATIC_MANIFEST", False):
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-    }
 MEDIA_ROOT = Path(os.environ.get("ANLAN_MEDIA_ROOT", VAR_DIR / "media"))
 # Files are written whole or not at all; a full disk is a clear error on the upload's field and
 # files of a submission that was not saved are deleted (anlan/core/storage.py).
+# With ANLAN_STATIC_MANIFEST (production behind nginx, deploy/nginx/anlan.conf), collectstatic
+# also writes content-hashed copies (app.3f2a9c81d0e4.js) and pages link to those, so browsers
+# may keep them for a year. Needs `collectstatic` before the server starts, hence off by default.
 STORAGES = {
     "default": {"BACKEND": "anlan.core.storage.SafeFileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if env_bool("ANLAN_STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 MEDIA_URL = "media/"
 
