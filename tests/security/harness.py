@@ -110,8 +110,9 @@ class Endpoint:
 
     ``refused_users`` names demo logins refused although their role may use the endpoint (the
     demo's data decides, e.g. a county without assessments); ``validates_first`` marks API
-    changes whose minimal body fails validation (400/422) before the role is checked — for
-    those a refused request is only shown to change nothing. ``names_other_enterprises``
+    changes whose minimal body fails validation (400/422) before the role is checked, or
+    names objects (id 1) that differ between databases — for those a refused request is only
+    shown to change nothing, and an allowed one not to be refused for its role (403). ``names_other_enterprises``
     exempts an endpoint from the scan for other jurisdictions' enterprise names (never from
     the scan for reporters and households)."""
 
