@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core.choices import ENTERPRISE_ROLES, REGION_ROLES
+from anlan.core.choices import ENTERPRISE_ROLES, REGISTRY_EDITOR_ROLES
 from anlan.core.scoping import scope_of
 from anlan.core.uploads import keep_file
 
@@ -46,15 +46,24 @@ SENSOR_FIELDS = (
 
 
 def can_manage(user, enterprise) -> bool:
-    """Register gateways and sensors: the enterprise's own staff, or a regulator over it."""
+    """Register gateways and sensors: the enterprise's own staff, or a regulator over it (not
+    the other region roles: grid members, liaisons, tip-off verifiers, civil affairs)."""
     scope = scope_of(user)
     if scope.sees_all:
         return True
     if user.role in ENTERPRISE_ROLES:
         return scope.enterprise_id == enterprise.pk
-    if user.role in REGION_ROLES and scope.region_prefix:
+    if user.role in REGISTRY_EDITOR_ROLES and scope.region_prefix:
         return enterprise.region.prefix.startswith(scope.region_prefix)
     return False
+
+
+def may_register(user) -> bool:
+    """Whether the user may register sensors for any enterprise at all (see ``can_manage``)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (scope_of(user).sees_all or user.role in ENTERPRISE_ROLES | REGISTRY_EDITOR_ROLES)
+    )
 
 
 def can_handle(user, alarm: Alarm) -> bool:

@@ -156,6 +156,12 @@ def sensor_edit(request, pk: int | None = None):
     sensor = None
     if pk is not None:
         sensor = get_object_or_404(Sensor.objects.visible_to(request.user), pk=pk)
+    if not (
+        services.can_manage(request.user, sensor.enterprise)
+        if sensor
+        else services.may_register(request.user)
+    ):
+        raise PermissionDenied
     form = SensorForm(request.POST or None, instance=sensor, user=request.user)
     if request.method == "POST" and form.is_valid():
         enterprise = sensor.enterprise if sensor else form.cleaned_data["enterprise"]

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from anlan.core.downloads import xlsx_response
 
-from . import excel
+from . import excel, services
 
 
 @login_required
 def sensor_import(request):
+    if not services.may_register(request.user):
+        raise PermissionDenied
     context = {}
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -48,7 +48,9 @@ def _too_many(request, template, context):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tipoff_new(request):
-    form = TipOffForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, an empty one included (the spam check adds its error to the form).
+    posted = request.method == "POST"
+    form = TipOffForm(request.POST if posted else None, request.FILES if posted else None)
     context = {"form": form, "stamp": guard.form_stamp()}
     if request.method == "POST":
         if guard.limited(request, "tipoff", settings.ANLAN_TIPOFF_RATE):
