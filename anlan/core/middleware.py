@@ -44,28 +44,44 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-class RejectNulCharactersMiddleware:
-    """Refuse a NUL character (\\0) in the path, a query parameter or a JSON body: no field may
-    hold one, and PostgreSQL would refuse it deep inside a query. Forms already refuse it field
-    by field (Django's ProhibitNullCharactersValidator)."""
+class RequestGuard:
+    """A check on the raw request before any view: ``find`` returns where the fault is
+    (``("query", name)``, ``("body", "items", "0", "deadline")``…) or None, ``message`` says what
+    is wrong there. The API answers 422 with the usual ``detail`` list, pages 400."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        where = self._find(request)
+        where = self.find(request)
         if where is None:
             return self.get_response(request)
-        message = translation.gettext(
-            "The request contains a NUL character (\\0) in %(where)s."
-        ) % {"where": where[-1]}
+        message = self.message(where)
         if request.path.startswith("/api/"):
             body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
             return JsonResponse(body, status=422)
         return HttpResponseBadRequest(message)
 
-    @staticmethod
-    def _find(request) -> tuple[str, ...] | None:
+    @classmethod
+    def find(cls, request) -> tuple[str, ...] | None:
+        raise NotImplementedError
+
+    def message(self, where: tuple[str, ...]) -> str:
+        raise NotImplementedError
+
+
+class RejectNulCharactersMiddleware(RequestGuard):
+    """Refuse a NUL character (\\0) in the path, a query parameter or a JSON body: no field may
+    hold one, and PostgreSQL would refuse it deep inside a query. Forms already refuse it field
+    by field (Django's ProhibitNullCharactersValidator)."""
+
+    def message(self, where):
+        return translation.gettext("The request contains a NUL character (\\0) in %(where)s.") % {
+            "where": where[-1]
+        }
+
+    @classmethod
+    def find(cls, request) -> tuple[str, ...] | None:
         if "\x00" in request.path:
             return ("path", request.path.replace("\x00", "\\0"))
         for name, values in request.GET.lists():
@@ -82,30 +98,20 @@ LARGEST_INTEGER = 2**63 - 1
 _DIGITS = re.compile(r"[+-]?\d{19,}")
 
 
-class RejectHugeIntegersMiddleware:
+class RejectHugeIntegersMiddleware(RequestGuard):
     """Refuse a whole number beyond 64 bits in a query parameter or a path segment, naming it,
     before it reaches a view: every id and count in Anlan fits in 64 bits, and no view needs to
     guard each of its integer parameters against the database driver's overflow."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        where = self._find(request)
-        if where is None:
-            return self.get_response(request)
-        message = translation.gettext("%(where)s: the number is too large.") % {"where": where[-1]}
-        if request.path.startswith("/api/"):
-            body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
-            return JsonResponse(body, status=422)
-        return HttpResponseBadRequest(message)
+    def message(self, where):
+        return translation.gettext("%(where)s: the number is too large.") % {"where": where[-1]}
 
     @staticmethod
     def _too_large(value: str) -> bool:
         return bool(_DIGITS.fullmatch(value.strip())) and abs(int(value)) > LARGEST_INTEGER
 
     @classmethod
-    def _find(cls, request) -> tuple[str, ...] | None:
+    def find(cls, request) -> tuple[str, ...] | None:
         for segment in request.path.split("/"):
             if cls._too_large(segment):
                 return ("path", segment)
@@ -124,26 +130,16 @@ JSON_SCAN_LIMIT = 256 * 1024
 _JSON_DAY = re.compile(rb'"([+-]?\d{4,})-\d{1,2}-\d{1,2}')
 
 
-class RejectOutOfRangeDatesMiddleware:
+class RejectOutOfRangeDatesMiddleware(RequestGuard):
     """Refuse a date before 1900 or after 2199 in a query parameter, a form field or a JSON
     body, naming the field: such a date is a typing error, and the day after 9999-12-31 (or
     0001-01-01 moved to UTC) cannot be computed, so a filter or a deadline with one would fail
     deep inside a view or a nightly job."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        where = self._find(request)
-        if where is None:
-            return self.get_response(request)
-        message = translation.gettext(
+    def message(self, where):
+        return translation.gettext(
             "%(where)s: the date must be between %(earliest)s-01-01 and %(latest)s-12-31."
         ) % {"where": where[-1], "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
-        if request.path.startswith("/api/"):
-            body = {"detail": [{"loc": list(where), "msg": message, "type": "value_error"}]}
-            return JsonResponse(body, status=422)
-        return HttpResponseBadRequest(message)
 
     @staticmethod
     def _out_of_range(value) -> bool:
@@ -153,7 +149,7 @@ class RejectOutOfRangeDatesMiddleware:
         return bool(match) and not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR
 
     @classmethod
-    def _find(cls, request) -> tuple[str, ...] | None:
+    def find(cls, request) -> tuple[str, ...] | None:
         for name, values in request.GET.lists():
             if any(cls._out_of_range(value) for value in values):
                 return ("query", name)
