@@ -218,6 +218,10 @@ class ApiErrorsAsJsonMiddleware:
         status = response.status_code
         if status == 404:
             return translation.gettext("Not found.")
+        if status == 503:  # handler500's page for a database outage (core.faults)
+            from .faults import database_unavailable_message
+
+            return database_unavailable_message()
         if status == 405:
             return translation.gettext("Method not allowed; this address accepts: %(allowed)s.") % {
                 "allowed": response.get("Allow", "") or "-"
