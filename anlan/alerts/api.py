@@ -145,7 +145,7 @@ class MeasuresIn(Schema):
     measures: str = Field(..., max_length=4000)
 
 
-class HazardIn(Schema):
+class WarningHazardIn(Schema):
     description: str = Field(..., max_length=2000)
     level: str = Field(HazardLevel.GENERAL, description=", ".join(HazardLevel.values))
     category: str = Field(HazardCategory.OTHER, description=", ".join(HazardCategory.values))
@@ -292,7 +292,7 @@ def measures(request, target_id: Id, payload: MeasuresIn):
 @router.post(
     "/targets/{int:target_id}/hazard", response={201: dict}, summary="Report a hazard found"
 )
-def hazard(request, target_id: Id, payload: HazardIn):
+def hazard(request, target_id: Id, payload: WarningHazardIn):
     found = response.report_hazard(
         user=request.user, target=_target(request, target_id), **payload.dict()
     )

@@ -98,7 +98,7 @@ class CheckFilter(Schema):
     outcome: str = Field("", max_length=12)
 
 
-class CheckOut(Schema):
+class HouseholdCheckOut(Schema):
     id: int
     warning_id: int
     warning: str
@@ -123,12 +123,12 @@ class RecordIn(Schema):
     at: dt.datetime | None = None
 
 
-class HazardIn(Schema):
+class HouseholdHazardIn(Schema):
     description: str = Field(..., max_length=5000)
     category: str = Field("other", max_length=24)
 
 
-class HazardOut(Schema):
+class HouseholdHazardOut(Schema):
     id: int
     code: str
     status: str
@@ -251,7 +251,7 @@ def household_viewings(request, household_id: Id):
 # ---------------------------------------------------------------- welfare checks
 
 
-@router.get("/welfare-checks", response=list[CheckOut], summary="My welfare checks")
+@router.get("/welfare-checks", response=list[HouseholdCheckOut], summary="My welfare checks")
 def list_checks(request, filters: Query[CheckFilter]):
     checks = WelfareCheck.objects.visible_to(request.user).select_related(
         "thread", "household__region", "region", "checked_by"
@@ -281,7 +281,9 @@ def list_checks(request, filters: Query[CheckFilter]):
     return [_check_out(c, personal.get(c.household_id, {})) for c in checks]
 
 
-@router.post("/welfare-checks/{check_id}", response=CheckOut, summary="Record a check's outcome")
+@router.post(
+    "/welfare-checks/{check_id}", response=HouseholdCheckOut, summary="Record a check's outcome"
+)
 def record_check(request, check_id: Id, payload: RecordIn):
     check = _check(request, check_id)
     welfare.record_check(
@@ -299,10 +301,10 @@ def record_check(request, check_id: Id, payload: RecordIn):
 
 @router.post(
     "/welfare-checks/{check_id}/hazard",
-    response={201: HazardOut},
+    response={201: HouseholdHazardOut},
     summary="Report a hazard found on a welfare visit",
 )
-def check_hazard(request, check_id: Id, payload: HazardIn):
+def check_hazard(request, check_id: Id, payload: HouseholdHazardIn):
     check = _check(request, check_id)
     if payload.category not in HazardCategory.values:
         raise ValidationError(

@@ -128,6 +128,11 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 _ISO_DAY = re.compile(r"^\s*([+-]?\d{4,})-(\d{1,2})-(\d{1,2})")
 JSON_SCAN_LIMIT = 256 * 1024
 _JSON_DAY = re.compile(rb'"([+-]?\d{4,})-\d{1,2}-\d{1,2}')
+# A time's offset from UTC beyond ±14:00 (no place on Earth has one; PostgreSQL refuses it).
+_LARGE_OFFSET = re.compile(r"\d[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[+-](1[5-9]|[2-9]\d)")
+_JSON_LARGE_OFFSET = re.compile(
+    rb"\d[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[+-](?:1[5-9]|[2-9]\d)"
+)
 
 
 class RejectOutOfRangeDatesMiddleware(RequestGuard):
@@ -138,7 +143,8 @@ class RejectOutOfRangeDatesMiddleware(RequestGuard):
 
     def message(self, where):
         return translation.gettext(
-            "%(where)s: the date must be between %(earliest)s-01-01 and %(latest)s-12-31."
+            "%(where)s: the date must be between %(earliest)s-01-01 and %(latest)s-12-31, "
+            "and a time's offset from UTC at most 14 hours."
         ) % {"where": where[-1], "earliest": EARLIEST_YEAR, "latest": LATEST_YEAR}
 
     @staticmethod
@@ -146,7 +152,11 @@ class RejectOutOfRangeDatesMiddleware(RequestGuard):
         if not isinstance(value, str):
             return False
         match = _ISO_DAY.match(value)
-        return bool(match) and not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR
+        if not match:
+            return False
+        return not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR or bool(
+            _LARGE_OFFSET.search(value)
+        )
 
     @classmethod
     def find(cls, request) -> tuple[str, ...] | None:
@@ -164,7 +174,7 @@ class RejectOutOfRangeDatesMiddleware(RequestGuard):
                 return None  # a reading batch: ingestion checks its own timestamps
             body = request.body
             # A cheap scan of the raw bytes first; the JSON is parsed only to name the field.
-            if not any(
+            if not _JSON_LARGE_OFFSET.search(body) and not any(
                 not EARLIEST_YEAR <= int(year) <= LATEST_YEAR for year in _JSON_DAY.findall(body)
             ):
                 return None

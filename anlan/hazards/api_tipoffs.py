@@ -158,7 +158,7 @@ class RewardFilterIn(Schema):
     status: RewardStatus | None = None
 
 
-class DecisionIn(Schema):
+class TipoffDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)
 
@@ -171,12 +171,12 @@ class InternalRewardIn(Schema):
     employee_name: str = Field(..., min_length=1, max_length=50)
 
 
-class SchemeIn(Schema):
+class TipoffSchemeIn(Schema):
     general_amount: Decimal = Field(..., ge=0, le=Decimal("99999999"))
     major_amount: Decimal = Field(..., ge=0, le=Decimal("99999999"))
 
 
-class SchemeOut(Schema):
+class TipoffSchemeOut(Schema):
     enterprise_id: int
     general_amount: Decimal
     major_amount: Decimal
@@ -422,7 +422,7 @@ def compute_reward(request, payload: RewardComputeIn):
 
 @reward_router.get(
     "/internal-scheme",
-    response={200: SchemeOut, 404: RateLimited},
+    response={200: TipoffSchemeOut, 404: RateLimited},
     summary="Your enterprise's internal-report reward scheme",
 )
 def get_scheme(request):
@@ -435,10 +435,10 @@ def get_scheme(request):
 
 @reward_router.put(
     "/internal-scheme",
-    response=SchemeOut,
+    response=TipoffSchemeOut,
     summary="Set your enterprise's internal-report reward scheme",
 )
-def put_scheme(request, payload: SchemeIn):
+def put_scheme(request, payload: TipoffSchemeIn):
     enterprise = getattr(request.user, "enterprise", None)
     if enterprise is None:
         from django.core.exceptions import PermissionDenied
@@ -460,7 +460,7 @@ def get_reward(request, reward_id: int):
 @reward_router.post(
     "/{int:reward_id}/decide", response=RewardOut, summary="Approve or refuse (not by the proposer)"
 )
-def decide(request, reward_id: int, payload: DecisionIn):
+def decide(request, reward_id: int, payload: TipoffDecisionIn):
     return rewards.decide_reward(
         reward=_reward(request, reward_id),
         user=request.user,

@@ -31,12 +31,12 @@ checklist_router = Router(tags=["checklists"])
 inspection_router = Router(tags=["inspections"])
 
 
-class ItemIn(Schema):
+class InspectionItemIn(Schema):
     clause: str = Field("", max_length=40, description="Clause id, or empty for a general item")
     text: str = Field("", max_length=2000, description="What to check; defaults to the clause")
 
 
-class ItemOut(Schema):
+class InspectionItemOut(Schema):
     id: int
     order: int
     clause: str | None
@@ -64,7 +64,7 @@ class ChecklistOut(Schema):
     risk_flags: list[str]
     is_active: bool
     version: int | None
-    items: list[ItemOut]
+    items: list[InspectionItemOut]
 
     @staticmethod
     def resolve_version(obj):
@@ -89,12 +89,12 @@ class ChecklistIn(Schema):
     name: str = Field(..., max_length=100)
     industry: EnterpriseIndustry | None = None
     risk_flags: list[EnterpriseRiskFlag] = []
-    extra_items: list[ItemIn] = []
+    extra_items: list[InspectionItemIn] = []
     description: str = Field("", max_length=2000)
 
 
 class RevisionIn(Schema):
-    items: list[ItemIn]
+    items: list[InspectionItemIn]
     note: str = Field("", max_length=200)
 
 
@@ -205,7 +205,7 @@ class CoverageOut(Schema):
     rows: list[CoverageRowOut]
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     name: str = Field(..., max_length=100)
     kind: InspectionType
     checklist: int
@@ -216,7 +216,7 @@ class PlanIn(Schema):
     starts_on: date | None = None
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int
     name: str
     kind: InspectionType
@@ -233,7 +233,7 @@ class PlanOut(Schema):
         return obj.region.code
 
 
-class TaskOut(Schema):
+class InspectionTaskOut(Schema):
     id: int
     plan_id: int
     enterprise_id: int
@@ -405,15 +405,15 @@ def coverage(request, filters: Query[CoverageFilterIn]):
     }
 
 
-@inspection_router.get("/plans", response=list[PlanOut], summary="Inspection plans")
+@inspection_router.get("/plans", response=list[InspectionPlanOut], summary="Inspection plans")
 def list_plans(request):
     return InspectionPlan.objects.visible_to(request.user).select_related("region")
 
 
 @inspection_router.post(
-    "/plans", response={201: PlanOut}, summary="Create a plan (and this period's tasks)"
+    "/plans", response={201: InspectionPlanOut}, summary="Create a plan (and this period's tasks)"
 )
-def create_plan(request, payload: PlanIn):
+def create_plan(request, payload: InspectionPlanIn):
     template = ChecklistTemplate.objects.filter(pk=payload.checklist).first()
     if template is None:
         raise ValidationError({"checklist": _("No such checklist.")})
@@ -439,7 +439,7 @@ def create_plan(request, payload: PlanIn):
     return Status(201, plan)
 
 
-@inspection_router.get("/tasks", response=list[TaskOut], summary="Inspection tasks")
+@inspection_router.get("/tasks", response=list[InspectionTaskOut], summary="Inspection tasks")
 @paginate(Pagination)
 def list_tasks(request, open_only: bool = False):
     qs = InspectionTask.objects.visible_to(request.user).select_related("inspection")

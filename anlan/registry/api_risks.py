@@ -107,7 +107,7 @@ class RiskPointOut(Schema):
         return list(obj.measures.all())
 
 
-class AssessmentIn(Schema):
+class RiskAssessmentIn(Schema):
     method: AssessmentMethod
     lec_l: Num = Field(None, description="L: 10, 6, 3, 1, 0.5, 0.2 or 0.1")
     lec_e: Num = Field(None, description="E: 10, 6, 3, 2, 1 or 0.5")
@@ -125,7 +125,7 @@ class RiskPointPatch(Schema):
     hazard_factors: list[str] | None = Field(None, max_length=100)
 
 
-class RiskPointIn(RiskPointPatch, AssessmentIn):
+class RiskPointIn(RiskPointPatch, RiskAssessmentIn):
     name: str = Field(..., min_length=1, max_length=200)
     kind: RiskPointKind
 
@@ -150,7 +150,7 @@ class MeasurePatch(Schema):
     starts_on: dt.date | None = None
 
 
-class AssessmentOut(Schema):
+class RiskAssessmentOut(Schema):
     when: dt.datetime
     user: str
     method: str
@@ -159,7 +159,7 @@ class AssessmentOut(Schema):
     grade: str
 
 
-class CheckOut(Schema):
+class RiskCheckOut(Schema):
     id: int
     measure_id: int
     due_on: dt.date
@@ -184,7 +184,7 @@ class CheckOut(Schema):
         return obj.hazard.code if obj.hazard_id else None
 
 
-class DueOut(Schema):
+class RiskDueOut(Schema):
     measure_id: int
     measure: str
     risk_point_id: int
@@ -293,7 +293,7 @@ def risk_map(request, filters: Query[MapFilterIn]):
 
 @router.get(
     "/control-checks/due",
-    response=list[DueOut],
+    response=list[RiskDueOut],
     summary="Control-measure checks due today or overdue (derived from frequency and last check)",
 )
 def due_checks(request, filters: Query[DueFilterIn]):
@@ -363,7 +363,7 @@ def delete_risk_point(request, point_id: int):
     response=RiskPointOut,
     summary="Re-assess a risk point (LEC or L×S); the grade follows the cut-offs in force",
 )
-def assess(request, point_id: int, payload: AssessmentIn):
+def assess(request, point_id: int, payload: RiskAssessmentIn):
     point = _point(request, point_id)
     risks.assess_risk_point(user=request.user, point=point, data=payload.dict())
     return _point(request, point_id)
@@ -371,7 +371,7 @@ def assess(request, point_id: int, payload: AssessmentIn):
 
 @router.get(
     "/risk-points/{int:point_id}/assessments",
-    response=list[AssessmentOut],
+    response=list[RiskAssessmentOut],
     summary="The assessments a risk point has had, newest first",
 )
 def assessments(request, point_id: int):
@@ -419,7 +419,7 @@ def delete_measure(request, measure_id: int):
 
 @router.get(
     "/measures/{int:measure_id}/checks",
-    response=list[CheckOut],
+    response=list[RiskCheckOut],
     summary="Checks of a control measure, newest first",
 )
 def list_checks(request, measure_id: int):
@@ -431,7 +431,7 @@ def list_checks(request, measure_id: int):
 
 @router.post(
     "/measures/{int:measure_id}/checks",
-    response={201: CheckOut},
+    response={201: RiskCheckOut},
     summary="Record a check (pass or fail; a failed check opens a hazard)",
 )
 def record_check(

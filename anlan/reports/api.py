@@ -94,7 +94,7 @@ class FigureOut(Schema):
     url: str = Field(..., description="The ledger page with the filters behind this figure")
 
 
-class RegionOut(Schema):
+class ReportRegionOut(Schema):
     code: str
     name: str
 
@@ -131,7 +131,7 @@ class SliceOut(Schema):
 
 
 class DashboardOut(Schema):
-    region: RegionOut | None
+    region: ReportRegionOut | None
     period: PeriodOut
     today: date
     hazards: list[FigureOut]

@@ -65,7 +65,7 @@ class BulletinOut(BulletinSummary):
         return f"/api/bulletins/{obj.pk}/docx"
 
 
-class GenerateIn(Schema):
+class BulletinGenerateIn(Schema):
     kind: Kind
     region: str = Field(..., max_length=12, description="Region code, e.g. 140700")
     period_start: dt.date
@@ -88,7 +88,7 @@ class SubscriptionOut(Schema):
     subscribed: bool
 
 
-class ListFilters(Schema):
+class BulletinListFilters(Schema):
     kind: Kind | None = None
     state: Literal["draft", "published"] | None = None
     region: str | None = Field(None, max_length=12, description="Region code (and below)")
@@ -109,7 +109,7 @@ BulletinId = Path(..., ge=1, le=MAX_ID)
 
 @router.get("", response=list[BulletinSummary], summary="Bulletins you may read")
 @paginate(Pagination)
-def list_bulletins(request, filters: Query[ListFilters]):
+def list_bulletins(request, filters: Query[BulletinListFilters]):
     region = None
     if filters.region:
         region = Region.objects.visible_to(request.user).filter(code=filters.region).first()
@@ -128,7 +128,7 @@ def list_bulletins(request, filters: Query[ListFilters]):
 @router.post(
     "", response={201: BulletinOut}, summary="Generate (or refresh) the draft for a period"
 )
-def generate(request, payload: GenerateIn):
+def generate(request, payload: BulletinGenerateIn):
     region = services.region_by_code(payload.region)
     if not Region.objects.visible_to(request.user).filter(pk=region.pk).exists():
         raise ValidationError({"region": _("Unknown region %(code)s.") % {"code": payload.region}})

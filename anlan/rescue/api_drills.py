@@ -45,7 +45,7 @@ class HeldIn(Schema):
     score: int | None = Field(None, ge=0, le=100)
 
 
-class FindingIn(Schema):
+class DrillFindingIn(Schema):
     description: str = Field(..., max_length=2000)
     due_on: dt.date
     enterprise: Id | None = Field(None, description="Opens a hazard at this enterprise")
@@ -54,7 +54,7 @@ class FindingIn(Schema):
     level: str = "general"
 
 
-class FindingOut(Schema):
+class DrillFindingOut(Schema):
     id: int
     description: str
     enterprise_id: int | None
@@ -85,7 +85,7 @@ class DrillOut(Schema):
     score: int | None
     teams: list[int]
     enterprises: list[int]
-    findings: list[FindingOut]
+    findings: list[DrillFindingOut]
 
     @staticmethod
     def resolve_region(obj):
@@ -168,10 +168,10 @@ def drill_held(request, drill_id: int, payload: HeldIn):
 
 @router.post(
     "/drills/{int:drill_id}/findings",
-    response={201: FindingOut},
+    response={201: DrillFindingOut},
     summary="Add a finding: a hazard at an enterprise, or a task with an owner",
 )
-def add_finding(request, drill_id: int, payload: FindingIn):
+def add_finding(request, drill_id: int, payload: DrillFindingIn):
     drill = get_object_or_404(_drills(request), pk=drill_id)
     data = payload.dict()
     enterprise = None
@@ -184,7 +184,7 @@ def add_finding(request, drill_id: int, payload: FindingIn):
 
 
 @router.post(
-    "/drills/findings/{int:finding_id}/done", response=FindingOut, summary="Mark a task done"
+    "/drills/findings/{int:finding_id}/done", response=DrillFindingOut, summary="Mark a task done"
 )
 def finding_done(request, finding_id: int):
     finding = get_object_or_404(

@@ -101,7 +101,7 @@ def set_schedule(request, type_id: int, payload: ScheduleIn):
 # ---------------------------------------------------------------- items
 
 
-class ItemOut(Schema):
+class EquipmentItemOut(Schema):
     id: int
     team_id: int
     team: str
@@ -125,7 +125,7 @@ class ItemOut(Schema):
         return str(obj.equipment_type)
 
 
-class ItemIn(Schema):
+class EquipmentItemIn(Schema):
     team: Id
     equipment_type: Id
     serial_number: str = Field("", max_length=50)
@@ -154,7 +154,9 @@ class ItemFilter(Schema):
     pool: bool | None = None
 
 
-@router.get("/equipment", response=list[ItemOut], summary="Equipment on the ledgers you see")
+@router.get(
+    "/equipment", response=list[EquipmentItemOut], summary="Equipment on the ledgers you see"
+)
 @paginate(Pagination)
 def list_items(request, filters: Query[ItemFilter]):
     items = _items(request)
@@ -175,8 +177,10 @@ def list_items(request, filters: Query[ItemFilter]):
     return items
 
 
-@router.post("/equipment", response={201: ItemOut}, summary="Add equipment to a team's ledger")
-def create_item(request, payload: ItemIn):
+@router.post(
+    "/equipment", response={201: EquipmentItemOut}, summary="Add equipment to a team's ledger"
+)
+def create_item(request, payload: EquipmentItemIn):
     team = _visible_team(request, payload.team)
     kind = EquipmentType.objects.filter(pk=payload.equipment_type).first()
     if kind is None:
@@ -187,7 +191,7 @@ def create_item(request, payload: ItemIn):
     )
 
 
-class DueOut(Schema):
+class EquipmentDueOut(Schema):
     item_id: int
     item: str
     team_id: int
@@ -201,7 +205,7 @@ class DueOut(Schema):
 
 @router.get(
     "/equipment/due",
-    response=list[DueOut],
+    response=list[EquipmentDueOut],
     summary="Checks due for items in service (overdue first)",
 )
 def due(request, team: int | None = None, overdue: bool = False):
@@ -225,18 +229,18 @@ def due(request, team: int | None = None, overdue: bool = False):
     ]
 
 
-@router.get("/equipment/{int:item_id}", response=ItemOut, summary="One item")
+@router.get("/equipment/{int:item_id}", response=EquipmentItemOut, summary="One item")
 def get_item(request, item_id: int):
     return get_object_or_404(_items(request), pk=item_id)
 
 
-@router.patch("/equipment/{int:item_id}", response=ItemOut, summary="Change an item")
+@router.patch("/equipment/{int:item_id}", response=EquipmentItemOut, summary="Change an item")
 def patch_item(request, item_id: int, payload: ItemPatch):
     item = get_object_or_404(_items(request), pk=item_id)
     return services.update_item(user=request.user, item=item, data=payload.dict(exclude_unset=True))
 
 
-@router.post("/equipment/{int:item_id}/retire", response=ItemOut, summary="Retire an item")
+@router.post("/equipment/{int:item_id}/retire", response=EquipmentItemOut, summary="Retire an item")
 def retire_item(request, item_id: int):
     item = get_object_or_404(_items(request), pk=item_id)
     return services.retire_item(user=request.user, item=item)
@@ -254,7 +258,7 @@ class CheckIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-class CheckOut(Schema):
+class EquipmentCheckOut(Schema):
     id: int
     item_id: int
     kind: str
@@ -265,13 +269,17 @@ class CheckOut(Schema):
     notes: str
 
 
-@router.get("/equipment/{int:item_id}/checks", response=list[CheckOut], summary="An item's checks")
+@router.get(
+    "/equipment/{int:item_id}/checks", response=list[EquipmentCheckOut], summary="An item's checks"
+)
 @paginate(Pagination)
 def list_checks(request, item_id: int):
     return get_object_or_404(_items(request), pk=item_id).checks.all()
 
 
-@router.post("/equipment/{int:item_id}/checks", response={201: CheckOut}, summary="Record a check")
+@router.post(
+    "/equipment/{int:item_id}/checks", response={201: EquipmentCheckOut}, summary="Record a check"
+)
 def create_check(request, item_id: int, payload: CheckIn):
     item = get_object_or_404(_items(request), pk=item_id)
     return Status(201, services.record_check(user=request.user, item=item, data=payload.dict()))
@@ -465,7 +473,7 @@ def equipment_import_template(request, team_id: int):
 
 @router.post(
     "/teams/{int:team_id}/equipment/import",
-    response={200: imports.ImportReportOut, 422: dict},
+    response={200: imports.LedgerImportReportOut, 422: dict},
     summary="Import the team's equipment from Excel; all-or-nothing unless partial=true",
 )
 def import_equipment_xlsx(

@@ -36,13 +36,13 @@ class StructureOut(Schema):
     problems: list[str]
 
 
-class UnitIn(Schema):
+class RescuerUnitIn(Schema):
     name: str = Field(..., max_length=50)
     kind: str = Field(..., description="squadron or squad")
     parent: int | None = Field(None, description="The squadron a squad sits in")
 
 
-class UnitOut(Schema):
+class RescuerUnitOut(Schema):
     id: int
     team_id: int
     name: str
@@ -99,7 +99,7 @@ class MemberFilterIn(Schema):
     unit: str = ""
 
 
-class TrainingIn(Schema):
+class RescuerTrainingIn(Schema):
     kind: str
     course: str = Field(..., max_length=200)
     started_on: dt.date
@@ -108,7 +108,7 @@ class TrainingIn(Schema):
     passed: bool = True
 
 
-class TrainingOut(Schema):
+class RescuerTrainingOut(Schema):
     id: int
     member_id: int
     kind: str
@@ -152,14 +152,14 @@ class CertificateOut(Schema):
         return obj.state()
 
 
-class ItemIn(Schema):
+class RescuerItemIn(Schema):
     name: str
     points: int
 
 
 class ScoringRuleIn(Schema):
     name: str = Field(..., max_length=100)
-    items: list[ItemIn]
+    items: list[RescuerItemIn]
     pass_mark: int = Field(60, ge=0, le=32767)
     excellent_mark: int = Field(90, ge=0, le=32767)
 
@@ -181,7 +181,7 @@ class AssessmentIn(Schema):
     assessor: str = Field("", max_length=50)
 
 
-class AssessmentOut(Schema):
+class RescuerAssessmentOut(Schema):
     id: int
     member_id: int
     member: str
@@ -234,9 +234,9 @@ def team_structure(request, team_id: int):
 
 
 @router.post(
-    "/teams/{int:team_id}/units", response={201: UnitOut}, summary="Add a squad or squadron"
+    "/teams/{int:team_id}/units", response={201: RescuerUnitOut}, summary="Add a squad or squadron"
 )
-def create_unit(request, team_id: int, payload: UnitIn):
+def create_unit(request, team_id: int, payload: RescuerUnitIn):
     team = _team(request, team_id)
     data = payload.dict()
     data["parent"] = _unit(team, data["parent"], "parent")
@@ -289,15 +289,19 @@ def patch_member(request, member_id: int, payload: MemberPatch):
 # ---------------------------------------------------------------- training
 
 
-@router.get("/members/{int:member_id}/trainings", response=list[TrainingOut], summary="Training")
+@router.get(
+    "/members/{int:member_id}/trainings", response=list[RescuerTrainingOut], summary="Training"
+)
 def list_trainings(request, member_id: int):
     return _member(request, member_id).trainings.all()
 
 
 @router.post(
-    "/members/{int:member_id}/trainings", response={201: TrainingOut}, summary="Add a training"
+    "/members/{int:member_id}/trainings",
+    response={201: RescuerTrainingOut},
+    summary="Add a training",
 )
-def create_training(request, member_id: int, payload: TrainingIn):
+def create_training(request, member_id: int, payload: RescuerTrainingIn):
     member = _member(request, member_id)
     training = services.add_training(user=request.user, member=member, data=payload.dict())
     return Status(201, training)
@@ -350,7 +354,7 @@ def list_scoring_rules(request, team_id: int):
 
 @router.post(
     "/members/{int:member_id}/assessments",
-    response={201: AssessmentOut},
+    response={201: RescuerAssessmentOut},
     summary="Record an assessment (total and result computed)",
 )
 def create_assessment(request, member_id: int, payload: AssessmentIn):
@@ -368,7 +372,7 @@ def create_assessment(request, member_id: int, payload: AssessmentIn):
 
 @router.get(
     "/teams/{int:team_id}/assessments",
-    response=list[AssessmentOut],
+    response=list[RescuerAssessmentOut],
     summary="A team's assessments with their results",
 )
 def list_assessments(request, team_id: int):
@@ -396,7 +400,7 @@ def members_import_template(request, team_id: int):
 
 @router.post(
     "/teams/{int:team_id}/members/import",
-    response={200: imports.ImportReportOut, 422: dict},
+    response={200: imports.LedgerImportReportOut, 422: dict},
     summary="Import the team's members from Excel; all-or-nothing unless partial=true",
 )
 def import_members_xlsx(

@@ -250,20 +250,20 @@ def build_template(
 # ---------------------------------------------------------------- presenting
 
 
-class ImportErrorOut(Schema):
+class LedgerImportErrorOut(Schema):
     row: int
     column: str
     reason: str
 
 
-class ImportReportOut(Schema):
+class LedgerImportReportOut(Schema):
     rows: int
     created: int
     updated: int
     unchanged: int
     saved: bool
     bad_rows: int
-    errors: list[ImportErrorOut]
+    errors: list[LedgerImportErrorOut]
 
 
 def api_response(run, upload):

@@ -204,7 +204,7 @@ def add_training(request, payload: TrainingIn):
 
 @router.post(
     "/trainings/import",
-    response={200: imports.ImportReportOut, 422: dict},
+    response={200: imports.LedgerImportReportOut, 422: dict},
     summary="Import trainings from Excel (all or nothing; 422 lists each bad cell)",
 )
 def import_trainings(request, file: File[UploadedFile]):

@@ -171,15 +171,15 @@ class TaskFilterIn(Schema):
     date_to: date | None = Field(None, description="Issued on or before this day")
 
 
-class CommentIn(Schema):
+class OfficeCommentIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-class ReasonIn(Schema):
+class OfficeReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class CountsOut(Schema):
+class OfficeCountsOut(Schema):
     open: int
     overdue: int
     closed: int
@@ -353,7 +353,9 @@ def list_tasks(request, filters: Query[TaskFilterIn]):
     return _tasks(request, filters).order_by("-issued_at", "-pk")
 
 
-@router.get("/tasks/counts", response=CountsOut, summary="How many tasks are open, overdue, …")
+@router.get(
+    "/tasks/counts", response=OfficeCountsOut, summary="How many tasks are open, overdue, …"
+)
 def task_counts(request, filters: Query[TaskFilterIn]):
     return office.state_counts(_tasks(request, filters))
 
@@ -431,7 +433,7 @@ def feedback(
     response=TaskDetailOut,
     summary="Accept a unit's feedback (on time or late is worked out)",
 )
-def accept(request, task_id: int, assignment_id: int, payload: CommentIn):
+def accept(request, task_id: int, assignment_id: int, payload: OfficeCommentIn):
     task, assignment = _assignment(request, task_id, assignment_id)
     office.accept_feedback(assignment=assignment, user=request.user, comment=payload.comment)
     return _task_detail(request, task)
@@ -442,7 +444,7 @@ def accept(request, task_id: int, assignment_id: int, payload: CommentIn):
     response=TaskDetailOut,
     summary="Return a unit's feedback for more work, saying why",
 )
-def return_(request, task_id: int, assignment_id: int, payload: CommentIn):
+def return_(request, task_id: int, assignment_id: int, payload: OfficeCommentIn):
     task, assignment = _assignment(request, task_id, assignment_id)
     office.return_feedback(assignment=assignment, user=request.user, comment=payload.comment)
     return _task_detail(request, task)
@@ -456,7 +458,7 @@ def close(request, task_id: int):
 
 
 @router.post("/tasks/{int:task_id}/cancel", response=TaskDetailOut, summary="Cancel a task")
-def cancel(request, task_id: int, payload: ReasonIn):
+def cancel(request, task_id: int, payload: OfficeReasonIn):
     task = _task(request, task_id)
     office.cancel_task(task=task, user=request.user, reason=payload.reason)
     return _task_detail(request, task)

@@ -66,3 +66,12 @@ def test_web_pages_keep_their_html_error_pages(client, lingshi_regulator):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_time_with_an_impossible_utc_offset_is_refused_naming_the_field(api, lingshi_mine):
+    body = {"enterprise": lingshi_mine.pk, "found_at": "1933-11-18T04:06:29-20:27"}
+    response = api.post("/api/hazards", body, content_type="application/json")
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "found_at"]
+    assert "14" in problem["msg"]

@@ -21,7 +21,13 @@ def deploy_check(**extra) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("ANLAN_ALLOW_INSECURE_KEY", "ANLAN_DEBUG", "DJANGO_SETTINGS_MODULE")
+        if key
+        not in (
+            "ANLAN_ALLOW_INSECURE_KEY",
+            "ANLAN_DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in production
+        )
         and not key.startswith(("ANLAN_SECURE", "ANLAN_HTTPS", "ANLAN_HSTS"))
     }
     env.update(
